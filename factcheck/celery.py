@@ -1,0 +1,53 @@
+"""The Celery application, with defaults chosen for tasks that must not be lost.
+
+Reliability choices (each is a trade-off; the reason is given):
+- ``task_acks_late`` + ``task_reject_on_worker_lost``: a task is acknowledged after it finishes, so a
+  worker killed mid-task (OOM, SIGKILL, deploy) leaves the message to be redelivered. Every task must
+  therefore be idempotent; ours take ids and check the database state first.
+- ``worker_prefetch_multiplier = 1``: fetching tasks are long and I/O-bound; prefetching more would park
+  messages on a busy worker while another one sits idle, and would lose more work on a crash.
+- JSON only: no pickle, so a message on the broker can never execute code.
+- ``visibility_timeout``: Redis redelivers an unacknowledged message after this long. It must exceed the
+  longest task and every countdown/ETA (a test checks the configured delays).
+- Time limits: a hung fetch cannot hold a worker forever; the soft limit lets the task record why.
+- Queues: ``default`` for database work, ``io`` for network fetches (run with a threads/gevent pool).
+"""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+app = Celery("factcheck")
+
+
+# Values that depend on the environment (broker URL, eager mode, visibility timeout, time limits, beat
+# schedule) come from settings.py under the CELERY_ prefix; read lazily, so importing this module never
+# loads settings early.
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    result_expires=3600,
+    broker_connection_retry_on_startup=True,
+    task_default_queue="default",
+    task_queues=[Queue("default"), Queue("io")],
+    task_routes={"sources.*": {"queue": "io"}},
+    timezone="UTC",
+    enable_utc=True,
+    worker_hijack_root_logger=False,
+)
+app.autodiscover_tasks()
+
+
+@app.task(name="factcheck.ping", ignore_result=False)
+def ping(value: str = "pong") -> str:
+    """Echo ``value``: used by health checks and tests to prove a worker consumes the broker."""
+    return value

@@ -1,0 +1,50 @@
+"""Create the demo editor and reviewer (passwords printed once) and load the demo content.
+
+Safe to run again: existing users keep their passwords and existing data is kept.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_USERS = (
+    # username, group, is_superuser
+    ("editor", "Editor", True),
+    ("reviewer", "Reviewer", False),
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo users (an editor and a reviewer) and load demo content; safe to re-run."
+
+    def handle(self, *args, **options):
+        for username, group_name, is_superuser in DEMO_USERS:
+            self._ensure_user(username, group_name, is_superuser)
+
+    @transaction.atomic
+    def _ensure_user(self, username: str, group_name: str, is_superuser: bool) -> None:
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=username).first()
+        if user is not None:
+            self.stdout.write(
+                f"User {username!r} exists (password unchanged; reset it with "
+                f"`python manage.py changepassword {username}`)."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        user = user_model.objects.create_user(
+            username=username,
+            email=f"{username}@example.org",
+            password=password,
+            is_staff=True,
+            is_superuser=is_superuser,
+        )
+        group = Group.objects.filter(name=group_name).first()
+        if group is not None:
+            user.groups.add(group)
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {group_name.lower()} {username!r} with password: {password}")
+        )

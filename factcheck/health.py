@@ -23,9 +23,7 @@ def broker_status() -> str:
     if not settings.REDIS_URL:
         return "eager"
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
     except redis.RedisError:
         return "down"

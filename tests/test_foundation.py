@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL"}}
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL"}
+    }
     base.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60

@@ -25,15 +25,42 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(*, queues: str = "default,io", pool: str = "threads", concurrency: int = 4,
-                 log_path: Path | None = None, **extra_env: str) -> subprocess.Popen:
+def start_worker(
+    *,
+    queues: str = "default,io",
+    pool: str = "threads",
+    concurrency: int = 4,
+    log_path: Path | None = None,
+    **extra_env: str,
+) -> subprocess.Popen:
     """Start ``celery worker`` as a child process (its own process group, so it can be killed)."""
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queues, "-P", pool,
-         "-c", str(concurrency), "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "-l", "INFO", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
-        cwd=ROOT, env=worker_env(**extra_env), stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "-Q",
+            queues,
+            "-P",
+            pool,
+            "-c",
+            str(concurrency),
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "INFO",
+            "-n",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ],
+        cwd=ROOT,
+        env=worker_env(**extra_env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 

@@ -204,3 +204,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEO
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- claims workflow (see docs/workflow.md) -------------------------------------------------------
+# Two-person rule: the editor who approves a verdict must not be its author.
+CLAIMS_TWO_PERSON_RULE = env_bool("CLAIMS_TWO_PERSON_RULE", True)
+# History change reasons are free text (send-back comments, dismissal reasons): no 100-character cap.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import signals, workflow
+from claims.claimreview import claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
 from claims.models import Claim, ClaimEvent, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
@@ -134,19 +135,18 @@ def _clean_summary(summary: str) -> str:
     return summary
 
 
-def _claimreview_problems(verdict: Verdict) -> list[str]:
-    """Fields that a publishable verdict misses; the ClaimReview validation hook."""
-    # TODO(lead): add claims.claimreview.claimreview_problems(verdict) once it is on main; until then
-    # only the verdict's own required fields are checked.
-    return [name for name, ok in (("rating", verdict.rating_id), ("summary", verdict.summary)) if not ok]
+def _publication_problems(verdict: Verdict) -> list[str]:
+    """What a verdict misses to be published: ClaimReview's required fields, and a one-line summary."""
+    problems = claimreview_problems(verdict)
+    if not verdict.summary:
+        problems.append("summary: the verdict has no one-line summary")
+    return problems
 
 
 def _require_publishable(verdict: Verdict) -> None:
-    problems = _claimreview_problems(verdict)
+    problems = _publication_problems(verdict)
     if problems:
-        raise InvalidInput(
-            f"The verdict cannot be published; it misses: {', '.join(problems)}.", fields=problems
-        )
+        raise InvalidInput(f"The verdict cannot be published: {'; '.join(problems)}.", problems=problems)
 
 
 # --- claims -----------------------------------------------------------------------------------------

@@ -200,11 +200,15 @@ def claim_in_status(status: str, *, editor=None, reviewer=None, **claim_kwargs) 
     """A claim brought to ``status`` through the real services (with events and history).
 
     ``editor`` triages, assigns and approves; ``reviewer`` is assigned and proposes (both created when
-    not given). A duplicate is merged into a new open claim; a published claim's verdict rates it false.
+    not given), and a claimant is made up unless given. A duplicate is merged into a new open claim;
+    a published claim's verdict rates it false.
     """
     editor = editor or EditorFactory()
     reviewer = reviewer or ReviewerFactory()
     claim_kwargs.setdefault("text", f"Claim {next(_claim_numbers)}: unemployment fell to 3.9 per cent.")
+    if "claimant" not in claim_kwargs:
+        # ClaimReview names the claimant, so a claim without one cannot be published.
+        claim_kwargs["claimant"] = ClaimantFactory()
     claim = services.claim_create(actor=editor, **claim_kwargs)
     if status == Claim.Status.CANDIDATE:
         return claim

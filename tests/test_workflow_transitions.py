@@ -257,3 +257,24 @@ def test_the_system_flags_a_published_claim_and_the_reason_is_recorded():
     event = ClaimEvent.objects.filter(claim=claim).last()
     assert flagged.status == S.NEEDS_UPDATE
     assert (event.actor, event.comment, event.data) == (None, "Cited source returned 404.", {"source_id": 7})
+
+
+def test_approving_is_refused_when_claimreview_would_miss_a_required_field():
+    desk = Desk()
+    claim = desk.claim(S.IN_REVIEW)
+    Claim.objects.filter(pk=claim.pk).update(claimant=None)
+    with pytest.raises(InvalidInput) as refused:
+        services.verdict_approve(claim=claim, actor=desk.editor)
+    assert any(p.startswith("itemReviewed.author") for p in refused.value.details["problems"])
+    assert Claim.objects.get(pk=claim.pk).status == S.IN_REVIEW
+    assert claim.verdicts.get().state == "proposed"
+
+
+def test_a_correction_is_refused_when_claimreview_would_miss_a_required_field():
+    desk = Desk()
+    claim = desk.claim(S.PUBLISHED)
+    Claim.objects.filter(pk=claim.pk).update(claimant=None)
+    with pytest.raises(InvalidInput) as refused:
+        perform("correct", claim, desk.editor, desk)
+    assert refused.value.details["problems"]
+    assert list(claim.verdicts.values_list("state", flat=True)) == ["published"]

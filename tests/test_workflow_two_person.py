@@ -6,13 +6,15 @@ from django.test import override_settings
 from claims import services
 from claims.errors import NotPermitted
 from claims.models import Claim
-from tests.factories import EditorFactory, RatingFactory, ReviewerFactory, SuperuserFactory
+from tests.factories import ClaimantFactory, EditorFactory, RatingFactory, ReviewerFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def claim_proposed_by(author, editor):
-    claim = services.claim_create(actor=editor, text="Crime fell by half.", status="open")
+    claim = services.claim_create(
+        actor=editor, text="Crime fell by half.", status="open", claimant=ClaimantFactory()
+    )
     claim = services.claim_assign(claim=claim, actor=editor, assignee=author)
     services.verdict_propose(claim=claim, actor=author, rating=RatingFactory(), summary="It rose.")
     return Claim.objects.get(pk=claim.pk)

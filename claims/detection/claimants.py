@@ -66,7 +66,8 @@ _COMMENTATOR = re.compile(
 
 _SPEECH = (
     r"said|says|say|told|tells|stated|states|added|adds|noted|notes|explained|explains|wrote|writes|"
-    r"declared|declares|insisted|insists|warned|warns|stressed|stresses"
+    r"declared|declares|insisted|insists|warned|warns|stressed|stresses|points out|pointed out|recalled|"
+    r"recalls|emphasi[sz]ed|emphasi[sz]es"
 )
 _STANCE = (
     r"announced|announces|announce|denied|denies|deny|accused|accuses|accuse|rejected|rejects|reject|"
@@ -77,7 +78,7 @@ _STANCE = (
 _OPINION = (
     r"think|thinks|thought|believe|believes|believed|feel|feels|felt|affirm|affirms|affirmed|suggest|"
     r"suggests|suggested|argue|argues|argued|fear|fears|feared|expect|expects|expected|doubt|doubts|"
-    r"contend|contends|contended"
+    r"contend|contends|contended|agree|agrees|agreed|accepts|accepted|likens|likened"
 )
 _OPINION_VERB = re.compile(rf"^(?:{_OPINION})$")
 _SPEECH_VERB = re.compile(rf"^(?:{_SPEECH})$")
@@ -107,10 +108,15 @@ _PREPOSED = re.compile(
     rf"(?P<subject>{_SUBJECT})(?:\s*,\s*(?P<role>[^,]{{3,}}?(?:,[^,]{{3,}}?){{0,2}})\s*,)?\s+{_ADVERBS}"
     rf"(?P<verb>{_SPEECH}|{_STANCE}|{_OPINION})\b"
 )
+# In "..., told Reuters" the name after the verb is the listener, so inversion excludes told/tells.
+_INVERTIBLE = _SPEECH.replace("told|tells|", "")
 _POSTPOSED_VS = re.compile(
-    rf"[,“”\"]\s*(?P<verb>{_SPEECH})\s+(?P<subject>{_SUBJECT})(?:\s*,\s*(?P<role>[^.!?]+?))?\s*[.!?]?[\"”’]?$"
+    rf"[,“”\"]\s*(?P<verb>{_INVERTIBLE})\s+(?P<subject>{_SUBJECT})(?:\s*,\s*(?P<role>[^.!?]+?))?\s*[.!?]?[\"”’]?$"
 )
-_POSTPOSED_SV = re.compile(rf"[,“”\"]\s*(?P<subject>{_SUBJECT})\s+(?P<verb>{_SPEECH})\s*[.!?]?[\"”’]?$")
+_POSTPOSED_SV = re.compile(
+    rf"[,“”\"]\s*(?P<subject>{_SUBJECT})\s+(?P<verb>{_SPEECH})(?:\s+(?<=told\s)[^,.;“”\"]{{1,60}})?"
+    r"\s*[.!?]?[\"”’]?$"
+)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<subject>{_SUBJECT})(?:\s*,\s*(?P<role>[^,.]+))?")
 _PERSON_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*)+")
 
@@ -199,6 +205,7 @@ def _attribution(match: re.Match, position: str, verb: str = "") -> Attribution 
     groups = match.groupdict()
     role = (groups.get("role") or "").strip()
     role = re.split(r",\s*(?:who|which|whose)\b", role)[0].split(",")[0].strip()
+    role = re.sub(r"^(?:who|which) (?:is|was|has been|had been|is now) ", "", role)
     verb = verb or groups["verb"]
     if groups.get("org"):
         spoke = groups["spoke"]
@@ -256,7 +263,7 @@ def resolve(
     own: list[Claimant | None] = []
     last_person: Claimant | None = None
     last_any: Claimant | None = None
-    for attribution in attributions:
+    for attribution, text in zip(attributions, texts, strict=True):
         claimant = None
         if attribution and attribution.pronoun:
             claimant = last_any if attribution.surface == "they" else last_person
@@ -267,7 +274,25 @@ def resolve(
             last_any = claimant
             if claimant.person:
                 last_person = claimant
+        # "He said" in a later sentence refers to the speaker here or, failing one, to the first person
+        # this sentence names ("Prof David Green, ..., agrees that ... . He adds ...").
+        if claimant is None or not claimant.person:
+            mentioned = _first_person(text, full_names)
+            if mentioned:
+                last_person = _register(registry, Attribution(mentioned, "", "", "mention"), full_names)
     return _inherit(own, attributions, paragraphs, texts)
+
+
+def _first_person(text: str, full_names: list[str]) -> str | None:
+    for match in _PERSON_RUN.finditer(text):
+        words = [word.rstrip(".,;:") for word in match.group(0).split()]
+        titled = any(w.casefold() in _TITLE_WORDS for w in words[:-1])
+        while words and words[0].casefold() in _STOP | _TITLE_WORDS:
+            words.pop(0)
+        name = " ".join(words)
+        if name in full_names or (titled and len(words) == 1):
+            return name
+    return None
 
 
 def _register(registry: dict[str, Claimant], attribution: Attribution, full_names: list[str]) -> Claimant:
@@ -281,7 +306,9 @@ def _register(registry: dict[str, Claimant], attribution: Attribution, full_name
     claimant = registry.get(key)
     if claimant is None:
         claimant = registry[key] = Claimant(name=name, generic=attribution.generic)
-    claimant.person = claimant.person or titled or (name != core) or _is_person_name(name, full_names)
+    claimant.person = (
+        claimant.person or titled or (name != core) or name in full_names or attribution.position == "mention"
+    )
     if attribution.role and not claimant.role:
         claimant.role = attribution.role
     for alias in (name, surface, core):
@@ -297,10 +324,6 @@ def _full_name(token: str, full_names: list[str]) -> str | None:
             if full.split()[position].casefold() == wanted:
                 return full
     return None
-
-
-def _is_person_name(name: str, full_names: list[str]) -> bool:
-    return name in full_names
 
 
 def _inherit(

@@ -27,8 +27,9 @@ QUESTION_HEADING_MAX_WORDS = 8
 BYLINE_MAX_WORDS = 15
 
 _TERMINAL = re.compile(r"[.!?…:;\"”’»)\]]$")
-_BULLET = re.compile(r"^(?:[-*•▪◦·]|\d{1,2}[.)])\s")
-_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|von|par|por)\s+\S", re.I)
+_BULLET = re.compile(r"^(?:[-–—*•▪◦·]|\d{1,2}[.)])\s")
+_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|von|par|por):?\s+\S", re.I)
+_PLACE_LINE = re.compile(r"^[A-Z][A-Z .,'’()-]{2,40}?\s*[—–-]$")
 _SIGN_OFF = re.compile(r"^[–—-]\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 _AGENCY = r"(?:Xinhua|Reuters|AFP|AP|EPA|Getty Images|Shutterstock|Alamy|PA|Bloomberg|TASS|Sputnik|ANP|dpa)"
 # "– Yao Dawei / Xinhua", "(Photo: AP)", "Photo: Jane Doe/Reuters", "AFP via Getty Images".
@@ -176,7 +177,7 @@ def _line_role(line: str, *, title: str, byline: str) -> str:
         return "byline"
     if _SIGN_OFF.match(line):
         return "byline"
-    if _DATE_LINE.match(line):
+    if _DATE_LINE.match(line) or _PLACE_LINE.match(line):
         return "dateline"
     if _CREDIT_LINE.match(line):
         return "credit"

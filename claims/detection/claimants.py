@@ -91,7 +91,7 @@ _PRONOUN = r"(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)"
 _SUBJECT = (
     rf"(?:(?:[Aa]n?|[Tt]he)\s+(?P<spoke>spokes(?:person|man|woman)|representative|statement|official)\s+"
     rf"(?:for|from|of)\s+(?:the\s+)?(?P<org>{_NAME}){_ACRONYM}"
-    rf"|(?P<generic>(?:[Tt]he\s+|[Ss]ome\s+|[Mm]any\s+|[Mm]ost\s+)?{_GROUP})"
+    rf"|(?P<generic>(?i:(?:the\s+|some\s+|many\s+|most\s+)?{_GROUP}))"
     rf"|{_PRONOUN}"
     rf"|(?P<name>(?:[Tt]he\s+)?{_NAME}){_ACRONYM}(?:\s+and\s+(?:his|her|their|its)\s+[a-z]+)?)"
 )

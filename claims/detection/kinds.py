@@ -55,7 +55,7 @@ _PAST_ACTION = re.compile(
     re.I,
 )
 _PREDICTION = re.compile(
-    r"\b(?:will|won't|shall|is going to|are going to|(?:is|are|was|were) "
+    r"\b(?:will|won't|shall|is going to|are going to|(?:is|are|was|were)(?: also| still| now| \w+ly)? "
     r"(?:expected|set|due|scheduled|poised|planned|slated|forecast|projected|likely|unlikely) to|"
     r"plans? to|intends? to|forecasts?|predicts?)\b",
     re.I,

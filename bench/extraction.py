@@ -64,17 +64,22 @@ def main() -> None:
         ),
         "sources.extraction.extract_html": lambda html, url: extract_html(html, url=url).text,
     }
+    texts = {}
     for label, run in runs.items():
         outputs, started = {}, time.perf_counter()
         for name in expectations:
             html = (data / "pages" / name).read_bytes()
             outputs[name] = run(html, urls.get(name))
         elapsed = (time.perf_counter() - started) / len(expectations)
+        texts[label] = outputs
         s = score(outputs, expectations)
         print(
             f"{label:36s} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
             f"acc {s['accuracy']:.3f}  {elapsed * 1000:.0f} ms/page  ({len(expectations)} pages)"
         )
+    baseline, ours = texts.values()
+    identical = sum((baseline[name] or "") == (ours[name] or "") for name in expectations)
+    print(f"identical main text on {identical}/{len(expectations)} pages")
 
 
 if __name__ == "__main__":

@@ -2,17 +2,19 @@
 
 trafilatura does the extraction. The text is exactly what ``trafilatura.extract`` returns with the
 project's settings (no comments, tables kept, no formatting), so its measured quality is kept (see
-``bench/extraction.py``). Links come from the same run's XML (``include_links``): each ``<ref>`` is
-located in the text in document order, giving character offsets of its anchor text.
+``bench/extraction.py``). trafilatura's own ``include_links`` is not used: it changes which paragraphs
+are kept (measured on the shared pages). Instead every link of the page is looked up in the text with
+the words around it in its paragraph, giving character offsets of its anchor text.
 """
 
 import re
-from copy import deepcopy
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.utils import normalize_unicode
 from trafilatura.xml import xmltotxt
 
 from sources.documents import Document, Link
@@ -88,24 +90,79 @@ def _absolute(href: str, base: str | None) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
-def _whitespace_pattern(anchor: str) -> re.Pattern | None:
-    words = anchor.split()
-    return re.compile(r"\s+".join(re.escape(w) for w in words)) if words else None
+_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
+_CONTEXT = 40  # characters of block text either side of an anchor used to find it in the extracted text
 
 
-def _links(body: etree._Element, text: str, base: str | None) -> list[Link]:
+def _flatten(block) -> tuple[str, list[tuple[str, int, int]]]:
+    """Return the block's raw text and (href, start, end) of each link inside it."""
+    pieces, spans, length = [], [], 0
+
+    def visit(element):
+        nonlocal length
+        start = length
+        if element.text and isinstance(element.tag, str):
+            pieces.append(element.text)
+            length += len(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+                visit(child)
+            if child.tail:
+                pieces.append(child.tail)
+                length += len(child.tail)
+        if element.tag == "a" and element.get("href"):
+            spans.append((element.get("href"), start, length))
+
+    visit(block)
+    return "".join(pieces), spans
+
+
+def _pattern(left: str, anchor: str, right: str) -> re.Pattern:
+    def flexible(part: str) -> str:
+        return r"\s+".join(re.escape(word) for word in part.split())
+
+    left_words, right_words = left.split()[-8:], right.split()[:8]
+    left_part = " ".join(left_words)[-_CONTEXT:].lstrip()
+    right_part = " ".join(right_words)[:_CONTEXT].rstrip()
+    regex = flexible(left_part) + r"\s*(" + flexible(anchor) + r")\s*" + flexible(right_part)
+    if not left_part and not right_part:
+        regex = r"(?m)^\s*(" + flexible(anchor) + r")\s*$"  # a link alone in its block: a whole line
+    return re.compile(regex)
+
+
+def _links(html: str, text: str, base: str | None) -> list[Link]:
+    """Find the links of the page's blocks in the extracted text, in document order.
+
+    A link counts when its anchor text and the words around it in its block (paragraph, list item, ...)
+    are found in the extracted text: navigation and sidebar links are not in the text, so they drop out.
+    """
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    blocks: dict = {}  # outermost block of each link, in document order
+    for a in tree.iter("a"):
+        if not a.get("href"):
+            continue
+        outer = None
+        for ancestor in a.iterancestors():
+            if ancestor.tag in _BLOCKS:
+                outer = ancestor
+        if outer is not None:
+            blocks.setdefault(outer, None)
     links, position = [], 0
-    for ref in body.iter("ref"):
-        anchor = " ".join("".join(ref.itertext()).split())
-        url = _absolute(ref.get("target") or "", base)
-        pattern = _whitespace_pattern(anchor)
-        if not url or pattern is None:
-            continue
-        match = pattern.search(text, position)
-        if match is None:
-            continue
-        links.append(Link(url=url, text=match.group(0), start=match.start(), end=match.end()))
-        position = match.end()
+    for block in blocks:
+        raw, spans = _flatten(block)
+        for href, start, end in spans:
+            anchor = " ".join(raw[start:end].split())
+            url = _absolute(href, base)
+            if not url or not anchor or anchor.split()[0] not in text:
+                continue
+            match = _pattern(raw[:start], anchor, raw[end:]).search(text, position)
+            if match is None:
+                continue
+            links.append(Link(url=url, text=match.group(1), start=match.start(1), end=match.end(1)))
+            position = match.end(1)
     return links
 
 
@@ -121,14 +178,11 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> Document:
         include_comments=False,
         include_tables=True,
         include_formatting=False,
-        include_links=True,
         with_metadata=True,
     )
     if extracted is None or extracted.body is None:
         return Document(text="", title="", language=_language(html, ""))
-    plain = deepcopy(extracted.body)
-    etree.strip_tags(plain, "ref")
-    text = xmltotxt(plain, include_formatting=False)
+    text = normalize_unicode(xmltotxt(extracted.body, include_formatting=False)).strip()
     base = url or extracted.url
     return Document(
         text=text,
@@ -136,7 +190,7 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> Document:
         byline=extracted.author or "",
         published_at=_published_at(html, extracted.date),
         language=_language(html, text),
-        links=_links(extracted.body, text, base),
+        links=_links(html, text, base),
     )
 
 

@@ -8,6 +8,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,10 +44,12 @@ def source_for_url(url: str) -> Source:
 
 
 def _enqueue(source_ids: list[int]) -> None:
+    """Queue the pulls once the transaction commits (what ``delay_on_commit`` does, plus the queue)."""
     from sources.tasks import pull_source  # tasks import this module
 
+    queue = settings.SOURCES_PULL_QUEUE
     for source_id in source_ids:
-        pull_source.delay_on_commit(source_id)
+        transaction.on_commit(partial(pull_source.apply_async, (source_id,), queue=queue))
 
 
 def request_pull(source_ids: Iterable[int]) -> None:

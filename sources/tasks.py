@@ -1,6 +1,7 @@
 """Celery tasks of the sources app: thin wrappers taking ids (routed to the "io" queue)."""
 
 from celery import shared_task
+from django.conf import settings
 
 from sources import pulling, services
 
@@ -12,7 +13,12 @@ def pull_source(source_id: int, attempt: int = 0) -> str:
         return pulling.source_pull(source_id=source_id, attempt=attempt)
     except pulling.RetryLater as retry:
         # A fresh message rather than self.retry(): the service owns the attempt count and the bound.
-        pull_source.apply_async((source_id,), {"attempt": retry.attempt}, countdown=retry.countdown)
+        pull_source.apply_async(
+            (source_id,),
+            {"attempt": retry.attempt},
+            countdown=retry.countdown,
+            queue=settings.SOURCES_PULL_QUEUE,
+        )
         return "retry"
 
 

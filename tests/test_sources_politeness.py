@@ -16,9 +16,8 @@ def a_host():
 def test_a_host_gets_no_more_concurrent_requests_than_allowed():
     host = a_host()
     with override_settings(FETCH_HOST_CONCURRENCY=2, FETCH_HOST_DELAY=0.0, FETCH_HOST_MAX_WAIT=0.0):
-        with host_slot(host), host_slot(host), pytest.raises(HostBusy):
-            with host_slot(host):
-                pass
+        with host_slot(host), host_slot(host), pytest.raises(HostBusy), host_slot(host):
+            pass
         with host_slot(host):  # released slots can be taken again
             pass
 

@@ -191,7 +191,9 @@ def test_a_source_at_a_private_address_is_blocked_and_never_pulled_automatically
 
 
 def test_robots_disallow_blocks_the_source_with_the_reason(web):
-    web.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n", content_type="text/plain")
+    web.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /\n", content_type="text/plain"
+    )
     source = source_for_url(web.url_for("/story"))
     assert pull(source) == Source.State.BLOCKED
     assert "robots.txt" in Source.objects.get(pk=source.pk).last_error
@@ -222,7 +224,9 @@ def test_a_source_leased_by_a_running_pull_is_skipped_until_the_lease_expires(we
     assert pull(source) == "changed"
 
 
-def test_request_pull_queues_pulls_after_commit_even_for_sources_not_due(web, django_capture_on_commit_callbacks):
+def test_request_pull_queues_pulls_after_commit_even_for_sources_not_due(
+    web, django_capture_on_commit_callbacks
+):
     serve(web, "/story", TEXT_A)
     source = source_for_url(web.url_for("/story"))
     Source.objects.filter(pk=source.pk).update(next_pull_at=timezone.now() + timedelta(days=3))
@@ -235,7 +239,9 @@ def test_request_pull_queues_pulls_after_commit_even_for_sources_not_due(web, dj
 
 def test_refresh_queues_due_sources_once_and_again_after_the_grace_period(django_capture_on_commit_callbacks):
     due = Source.objects.create(url="https://a.example/1", domain="a.example", next_pull_at=timezone.now())
-    Source.objects.create(url="https://a.example/2", domain="a.example", next_pull_at=timezone.now() + timedelta(1))
+    Source.objects.create(
+        url="https://a.example/2", domain="a.example", next_pull_at=timezone.now() + timedelta(1)
+    )
     Source.objects.create(
         url="https://a.example/3",
         domain="a.example",

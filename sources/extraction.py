@@ -11,7 +11,6 @@ import re
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import normalize_unicode
@@ -91,6 +90,7 @@ def _absolute(href: str, base: str | None) -> str | None:
 
 
 _BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _CONTEXT = 40  # characters of block text either side of an anchor used to find it in the extracted text
 
 
@@ -137,12 +137,16 @@ def _links(html: str, text: str, base: str | None) -> list[Link]:
     are found in the extracted text: navigation and sidebar links are not in the text, so they drop out.
     """
     try:
-        tree = lxml.html.fromstring(html)
+        tree = etree.fromstring(html, _HTML_PARSER)
     except (etree.ParserError, ValueError):
         return []
-    blocks: dict = {}  # outermost block of each link, in document order
+    if tree is None:
+        return []
+    blocks: dict = {}  # outermost block of each candidate link, in document order
     for a in tree.iter("a"):
-        if not a.get("href"):
+        words = "".join(a.itertext()).split()
+        # Most links of a page (navigation, sidebars) are not in the main text: drop them cheaply first.
+        if not a.get("href") or not words or words[0] not in text:
             continue
         outer = None
         for ancestor in a.iterancestors():
@@ -155,11 +159,11 @@ def _links(html: str, text: str, base: str | None) -> list[Link]:
         raw, spans = _flatten(block)
         for href, start, end in spans:
             anchor = " ".join(raw[start:end].split())
-            url = _absolute(href, base)
-            if not url or not anchor or anchor.split()[0] not in text:
+            if not anchor or anchor.split()[0] not in text:
                 continue
             match = _pattern(raw[:start], anchor, raw[end:]).search(text, position)
-            if match is None:
+            url = _absolute(href, base) if match else None
+            if url is None:
                 continue
             links.append(Link(url=url, text=match.group(1), start=match.start(1), end=match.end(1)))
             position = match.end(1)

@@ -123,6 +123,15 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 when unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=2000)
@@ -212,6 +221,7 @@ def main() -> None:
             f"politeness {BENCH_ENV['FETCH_HOST_CONCURRENCY']} per host, "
             f"{BENCH_ENV['FETCH_HOST_DELAY']} s apart"
         )
+        cpu_before = sum(cpu_seconds(w.pid) for w in workers)
         started = time.monotonic()
         for chunk in range(0, len(ids), 500):
             request_pull(ids[chunk : chunk + 500])
@@ -222,6 +232,7 @@ def main() -> None:
                 break
             time.sleep(0.25)
         elapsed = time.monotonic() - started
+        cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
         states = dict(Source.objects.filter(pk__in=ids).values_list("state").annotate(n=Count("pk")))
         concurrency = args.workers * args.threads
         bound = len(ids) * LATENCY / concurrency
@@ -232,6 +243,12 @@ def main() -> None:
         print(
             f"latency bound {bound:.2f} s (sources x latency / concurrency {concurrency}); "
             f"wall / bound = {elapsed / bound:.1f}"
+        )
+        per_pull = cpu / max(done, 1)
+        print(
+            f"worker CPU {cpu:.1f} s = {per_pull * 1000:.1f} ms per pull; CPU-bound ceiling on "
+            f"{os.cpu_count()} idle cores = {os.cpu_count() / per_pull:.0f} pulls/s; "
+            f"load average now {os.getloadavg()[0]:.1f}"
         )
         if done < len(ids):
             print(f"TIMED OUT after {args.timeout:.0f} s (see {logs})")

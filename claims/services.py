@@ -11,11 +11,8 @@ The returned objects are fresh from the database; an instance passed in is not u
 """
 
 import datetime
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +21,9 @@ from claims.claimreview import claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
 from claims.models import Claim, ClaimEvent, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
+from sources.errors import InvalidURL
 from sources.models import Source
+from sources.services import request_pull, source_for_url
 
 S = Claim.Status
 V = Verdict.State
@@ -711,24 +710,10 @@ def verdict_correct(
 
 
 def _source_for_url(url: str) -> Source:
-    """Get or create the Source of an absolute http(s) URL; InvalidInput otherwise."""
-    # TODO(lead): switch to sources.services.source_for_url (which owns URL normalization) once the
-    # sources branch is merged; this only lower-cases scheme and host and drops the fragment.
-    url = (url or "").strip()
     try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise InvalidInput("The URL must be an absolute http:// or https:// address.", field="url") from None
-    parts = urlsplit(url)
-    normalized = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
-    source, _ = Source.objects.get_or_create(url=normalized, defaults={"domain": parts.hostname or ""})
-    return source
-
-
-def _request_pull(source_id: int) -> None:
-    # TODO(lead): call sources.services.request_pull(source_id) once the sources branch is merged; until
-    # then no pull task exists to queue.
-    return None
+        return source_for_url(url)
+    except InvalidURL as exc:
+        raise InvalidInput(f"The URL cannot be used as evidence: {exc}.", field="url") from None
 
 
 def _require_evidence_editor(actor, claim: Claim, *, system_allowed: bool) -> None:
@@ -760,7 +745,7 @@ def evidence_add(
 ) -> Evidence:
     """Attach the source at ``url`` as evidence (editors, the assignee; the system for cited/suggested).
 
-    Pins the source's latest snapshot when there is one and requests a pull after commit. The same
+    Pins the source's latest snapshot when there is one and requests a pull, queued after commit. The same
     source with the same excerpt on the same claim is returned, not added twice.
     """
     if stance not in Evidence.Stance.values:
@@ -799,7 +784,8 @@ def evidence_add(
             to_status=claim.status,
             data={"evidence_id": evidence.pk, "source_id": source.pk, "origin": origin},
         )
-        transaction.on_commit(lambda: _request_pull(source.pk))
+        # request_pull queues the pull only once this transaction commits.
+        request_pull([source.pk])
     return evidence
 
 

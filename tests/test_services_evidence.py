@@ -168,3 +168,14 @@ def test_a_reviewer_dismisses_a_suggestion_without_deleting_it(desk):
     dismissed = services.evidence_update(evidence=suggestion, actor=reviewer, dismissed=True)
     assert dismissed.dismissed is True
     assert claim.evidence.count() == 1
+
+
+def test_adding_evidence_queues_a_pull_of_its_source_only_after_commit(
+    desk, django_capture_on_commit_callbacks
+):
+    _, reviewer, claim = desk
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        evidence = services.evidence_add(claim=claim, actor=reviewer, url="https://stats.example/labour")
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.queued_at is not None
+    assert len(callbacks) == 1

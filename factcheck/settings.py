@@ -204,3 +204,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEO
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- admin (claims admin, dashboard, notifications; see docs/admin.md) ---------------------------
+from celery.schedules import crontab  # noqa: E402 - kept inside this block
+
+# Changelists whose PostgreSQL row estimate reaches this are not counted exactly (COUNT(*) is a full scan).
+ADMIN_EXACT_COUNT_BELOW = env_int("ADMIN_EXACT_COUNT_BELOW", 20000, minimum=0)
+# Where links in notification emails point (scheme, host and path prefix of the admin).
+FACTCHECK_ADMIN_URL = env_str("FACTCHECK_ADMIN_URL", "http://127.0.0.1:8000/admin/")
+# Daily digest of overdue claims, at this hour (UTC).
+FACTCHECK_DIGEST_HOUR = env_int("FACTCHECK_DIGEST_HOUR", 7, minimum=0)
+if FACTCHECK_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"FACTCHECK_DIGEST_HOUR must be 0-23, got {FACTCHECK_DIGEST_HOUR}")
+CELERY_BEAT_SCHEDULE["claims-overdue-digest"] = {
+    "task": "claims.send_overdue_digest",
+    "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR),
+}

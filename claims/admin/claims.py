@@ -1,0 +1,274 @@
+"""The claims changelist and claim page: filters, search, badges, due dates, audit list, history.
+
+The changelist costs a fixed number of queries whatever the page size (related rows are joined, counts and
+the current rating come from correlated subqueries evaluated only for the rows shown) and never counts a
+large PostgreSQL table in full (see ``pagination``).
+"""
+
+import functools
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims.admin import display, filters, workspace
+from claims.admin.pagination import EstimatedCountPaginator
+from claims.models import Article, Claim, Claimant, ClaimEvent, Evidence, Verdict
+from claims.search import search_claims
+from sources.models import Source
+
+
+def current_verdict(field: str) -> Subquery:
+    """A column of the claim's most recent draft, proposed or published verdict."""
+    return Subquery(
+        Verdict.objects.filter(claim=OuterRef("pk"), state__in=filters.CURRENT_VERDICT_STATES)
+        .order_by("-id")
+        .values(field)[:1]
+    )
+
+
+def evidence_count() -> Coalesce:
+    counted = (
+        Evidence.objects.filter(claim=OuterRef("pk"), dismissed=False)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class ClaimEventInline(admin.TabularInline):
+    """The audit list: every workflow operation on the claim, oldest first (read-only)."""
+
+    model = ClaimEvent
+    verbose_name = "workflow event"
+    verbose_name_plural = "Audit trail (workflow events)"
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    classes = ("collapse-open",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ("source_link", "pull_state", "stance", "origin", "excerpt_short", "added_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "added_by").filter(dismissed=False)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="source")
+    def source_link(self, obj):
+        if not self.admin_site.is_registered(Source):
+            return obj.source.url
+        url = reverse(f"{self.admin_site.name}:sources_source_change", args=[obj.source_id])
+        return format_html('<a href="{}">{}</a>', url, obj.source.url)
+
+    @admin.display(description="pull state")
+    def pull_state(self, obj):
+        return obj.source.get_state_display()
+
+    @admin.display(description="excerpt")
+    def excerpt_short(self, obj):
+        return obj.excerpt if len(obj.excerpt) <= 160 else obj.excerpt[:157] + "..."
+
+
+class VerdictInline(admin.TabularInline):
+    model = Verdict
+    fk_name = "claim"
+    fields = ("rating", "state", "summary", "author", "approver", "published_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rating", "author", "approver")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "claim_text",
+        "status_badge",
+        "kind",
+        "checkworthiness_display",
+        "claimant",
+        "article_short",
+        "assignee",
+        "due",
+        "evidence_n",
+        "rating",
+    )
+    list_display_links = ("claim_text",)
+    list_select_related = ("claimant", "article__source", "assignee")
+    list_filter = (
+        "status",
+        "kind",
+        filters.RatingFilter,
+        filters.AssigneeFilter,
+        filters.OverdueFilter,
+        filters.HasEvidenceFilter,
+        filters.ClaimantFilter,
+        filters.ArticleFilter,
+    )
+    # Only these columns sort: each is a column of the claims table (sorting by an annotation would
+    # evaluate it for every row of a million-row table).
+    sortable_by = ("checkworthiness_display", "due", "status_badge")
+    ordering = ("-id",)
+    search_fields = ("text",)  # shows the search box; get_search_results does the real work
+    search_help_text = "Claim text (full-text), claimant name, or article URL/title."
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = ("claimant", "tags")
+    inlines = (VerdictInline, EvidenceInline, ClaimEventInline)
+    readonly_fields = (
+        "status_badge",
+        "article_link",
+        "span",
+        "checkworthiness",
+        "assignee",
+        "due_date",
+        "duplicate_of",
+        "dismiss_reason",
+        "in_article",
+        "version",
+        "created_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("text", "restatement", "claimant", "kind", "priority", "tags")}),
+        (
+            "Workflow (changed only through the workflow pages and actions)",
+            {
+                "fields": (
+                    "status_badge",
+                    "assignee",
+                    "due_date",
+                    "duplicate_of",
+                    "dismiss_reason",
+                    "version",
+                )
+            },
+        ),
+        (
+            "Where it was found",
+            {"fields": ("article_link", "span", "in_article", "checkworthiness", "created_at")},
+        ),
+    )
+
+    class Media:
+        css = {"all": ("claims/admin.css",)}
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(functools.partial(view, self))
+
+        return [
+            path("my-queue/", wrap(workspace.my_queue_view), name="claims_my_queue"),
+            path("dashboard/", wrap(workspace.dashboard_view), name="claims_dashboard"),
+            path(
+                "dashboard/<slug:name>.csv", wrap(workspace.dashboard_csv_view), name="claims_dashboard_csv"
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                evidence_count=evidence_count(),
+                rating_label=current_verdict("rating__label"),
+                rating_colour=current_verdict("rating__colour"),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Match claim text (full-text search), claimant names and article URLs/titles."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        text_matches = search_claims(Claim.objects.all(), term).values("pk")
+        claimants = Claimant.objects.filter(Q(name__icontains=term) | Q(normalized_name__icontains=term))
+        articles = Article.objects.filter(Q(source__url__icontains=term) | Q(title__icontains=term))
+        return (
+            queryset.filter(
+                Q(pk__in=text_matches)
+                | Q(claimant_id__in=claimants.values("pk"))
+                | Q(article_id__in=articles.values("pk"))
+            ),
+            False,
+        )
+
+    @admin.display(description="claim")
+    def claim_text(self, obj):
+        return obj.text if len(obj.text) <= 120 else obj.text[:117] + "..."
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return display.status_badge(obj.status)
+
+    @admin.display(description="check-worthiness", ordering="checkworthiness")
+    def checkworthiness_display(self, obj):
+        return "—" if obj.checkworthiness is None else f"{obj.checkworthiness:.2f}"
+
+    @admin.display(description="article")
+    def article_short(self, obj):
+        if obj.article_id is None:
+            return "—"
+        label = str(obj.article)
+        return label if len(label) <= 50 else label[:47] + "..."
+
+    @admin.display(description="article")
+    def article_link(self, obj):
+        if obj.article_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:claims_article_change", args=[obj.article_id]), obj.article
+        )
+
+    @admin.display(description="span")
+    def span(self, obj):
+        return "—" if obj.span_start is None else f"{obj.span_start}–{obj.span_end}"
+
+    @admin.display(description="due", ordering="due_date")
+    def due(self, obj):
+        return display.due_display(obj)
+
+    @admin.display(description="evidence")
+    def evidence_n(self, obj):
+        return obj.evidence_count
+
+    @admin.display(description="rating")
+    def rating(self, obj):
+        return display.rating_chip(obj.rating_label, obj.rating_colour)

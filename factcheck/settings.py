@@ -264,8 +264,8 @@ from celery.schedules import crontab  # noqa: E402 - kept inside this block
 
 # Changelists whose PostgreSQL row estimate reaches this are not counted exactly (COUNT(*) is a full scan).
 ADMIN_EXACT_COUNT_BELOW = env_int("ADMIN_EXACT_COUNT_BELOW", 20000, minimum=0)
-# Where links in notification emails point (scheme, host and path prefix of the admin).
-FACTCHECK_ADMIN_URL = env_str("FACTCHECK_ADMIN_URL", "http://127.0.0.1:8000/admin/")
+# The origin serving the admin, for links in notification emails.
+FACTCHECK_ADMIN_SITE_URL = env_str("FACTCHECK_ADMIN_SITE_URL", FACTCHECK_ORG_URL)
 # Daily digest of overdue claims, at this hour (UTC).
 FACTCHECK_DIGEST_HOUR = env_int("FACTCHECK_DIGEST_HOUR", 7, minimum=0)
 if FACTCHECK_DIGEST_HOUR > 23:

@@ -1,0 +1,103 @@
+"""Headless Chromium for the browser tests: Debian's ``chromium`` driven by Playwright (no browser download).
+
+``CHROMIUM_PATH`` overrides the browser binary (default ``/usr/bin/chromium``); screenshots go to
+``FACTCHECK_SCREENSHOTS`` (default ``screenshots/``, git-ignored), one folder per test.
+Without the browser the tests are skipped, unless ``FACTCHECK_REQUIRE_SERVICES`` is set (CI), where they fail.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (run scripts/install-browser.sh)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    missing = _missing()
+    if missing:
+        if os.environ.get("FACTCHECK_REQUIRE_SERVICES"):
+            pytest.fail(f"FACTCHECK_REQUIRE_SERVICES is set but {missing}", pytrace=False)
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Shots:
+    """Numbered screenshots of one test, for a person to look at after the run."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, page, name: str) -> None:
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def shots(request) -> Shots:
+    base = Path(os.environ.get("FACTCHECK_SCREENSHOTS") or ROOT / "screenshots")
+    return Shots(base / re.sub(r"[^\w-]", "_", request.node.name))
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open fresh browser contexts (one per user); each dialog (alert, confirm) is recorded and dismissed."""
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.dialogs = []
+
+        def on_dialog(dialog):
+            page.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")

@@ -193,7 +193,8 @@ def load(n_claims: int) -> None:
             " '', %s, 'published', now(), '' FROM claims_claim WHERE status = 'published'",
             [ratings[0].pk, reviewers[0].pk],
         )
-        cursor.execute("ANALYZE")
+        # As autovacuum would: statistics for the planner and a visibility map for index-only counts.
+        cursor.execute("VACUUM ANALYZE")
     print(f"loaded in {time.perf_counter() - started:.0f}s (first claim id {first_id})", flush=True)
 
 
@@ -270,7 +271,16 @@ def main() -> int:
     from claims.models import Claim
 
     print(f"claims in table: {Claim.objects.count():,}; goal: p95 < 500 ms per scenario")
-    results = time_scenarios(args.repeat)
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Page rendering without collectstatic: plain static storage instead of the hashed manifest.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        results = time_scenarios(args.repeat)
     worst = max(results[:-1], key=lambda r: r[2])  # the sorted-by-score scenario is reported, not a goal
     verdict = "OK" if worst[2] < 500 else "SLOW"
     print(f"worst filtered/unfiltered p95: {worst[2]:.1f} ms ({worst[0]}) -> {verdict}")

@@ -1,15 +1,15 @@
 """The claims changelist and claim page: filters, search, badges, due dates, audit list, history.
 
-The changelist costs a fixed number of queries whatever the page size (related rows are joined, counts and
-the current rating come from correlated subqueries evaluated only for the rows shown) and never counts a
-large PostgreSQL table in full (see ``pagination``).
+The changelist costs a fixed number of queries whatever the page size (related rows are joined; evidence
+counts and current ratings are fetched for the page's rows in two queries) and never counts a large
+PostgreSQL table in full (see ``pagination``).
 """
 
 import functools
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,24 +21,35 @@ from claims.search import search_claims
 from sources.models import Source
 
 
-def current_verdict(field: str) -> Subquery:
-    """A column of the claim's most recent draft, proposed or published verdict."""
-    return Subquery(
-        Verdict.objects.filter(claim=OuterRef("pk"), state__in=filters.CURRENT_VERDICT_STATES)
-        .order_by("-id")
-        .values(field)[:1]
-    )
+def attach_page_columns(claims: list[Claim]) -> None:
+    """Set ``evidence_count`` and the current verdict's ``rating_label``/``rating_colour`` on each claim.
 
-
-def evidence_count() -> Coalesce:
-    counted = (
-        Evidence.objects.filter(claim=OuterRef("pk"), dismissed=False)
+    Two queries for the whole page. Computed after pagination on purpose: as correlated subqueries in the
+    changelist query PostgreSQL evaluates them for every row before a sort (11 s on a million claims).
+    """
+    ids = [c.pk for c in claims]
+    counts = dict(
+        Evidence.objects.filter(claim_id__in=ids, dismissed=False)
         .order_by()
-        .values("claim")
+        .values_list("claim_id")
         .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    ratings: dict[int, tuple[str | None, str | None]] = {}
+    current = Verdict.objects.filter(claim_id__in=ids, state__in=filters.CURRENT_VERDICT_STATES)
+    for claim_id, label, colour in current.order_by("claim_id", "-id").values_list(
+        "claim_id", "rating__label", "rating__colour"
+    ):
+        ratings.setdefault(claim_id, (label, colour))
+    for claim in claims:
+        claim.evidence_count = counts.get(claim.pk, 0)
+        claim.rating_label, claim.rating_colour = ratings.get(claim.pk, (None, None))
+
+
+class ClaimChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        attach_page_columns(self.result_list)
 
 
 class ClaimEventInline(admin.TabularInline):
@@ -202,16 +213,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                evidence_count=evidence_count(),
-                rating_label=current_verdict("rating__label"),
-                rating_colour=current_verdict("rating__colour"),
-            )
-        )
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """Match claim text (full-text search), claimant names and article URLs/titles."""

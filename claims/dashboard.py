@@ -54,12 +54,12 @@ def verdicts_by_rating() -> Series:
 
 
 def triage_to_publication_days() -> list[float]:
-    """Days from a claim's first acceptance (candidate -> open) to its first publication, per claim."""
+    """Days from the first time a claim became open (accepted, or entered open) to its first publication."""
     spans = (
         ClaimEvent.objects.order_by()
         .values("claim")
         .annotate(
-            triaged=Min("created_at", filter=Q(from_status="candidate", to_status="open")),
+            triaged=Min("created_at", filter=Q(to_status="open")),
             published=Min("created_at", filter=Q(to_status="published")),
         )
         .filter(triaged__isnull=False, published__isnull=False)

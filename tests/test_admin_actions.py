@@ -60,7 +60,9 @@ def test_assign_sets_reviewer_and_due_date_through_the_intermediate_form(editor_
     reviewer = ReviewerFactory()
     claims = [claim_in_status("open", editor=editor) for _ in range(3)]
     due = timezone.localdate() + timedelta(days=5)
-    response = _run(editor_client, "assign", claims, apply="Assign", assignee=reviewer.pk, due_date=due.isoformat())
+    response = _run(
+        editor_client, "assign", claims, apply="Assign", assignee=reviewer.pk, due_date=due.isoformat()
+    )
     assert "Assigned to" in _messages(response)[0] and "3 claims" in _messages(response)[0]
     for claim in Claim.objects.filter(pk__in=[c.pk for c in claims]):
         assert (claim.status, claim.assignee_id, claim.due_date) == ("researching", reviewer.pk, due)

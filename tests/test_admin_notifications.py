@@ -26,7 +26,9 @@ def test_the_reviewer_gets_an_email_when_a_claim_is_assigned(django_capture_on_c
     assert f"/admin/claims/claim/{claim.pk}/research/" in email.body
 
 
-def test_the_reviewer_gets_the_editors_comment_when_a_verdict_is_sent_back(django_capture_on_commit_callbacks):
+def test_the_reviewer_gets_the_editors_comment_when_a_verdict_is_sent_back(
+    django_capture_on_commit_callbacks,
+):
     editor, reviewer = EditorFactory(), ReviewerFactory()
     claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
     mail.outbox.clear()

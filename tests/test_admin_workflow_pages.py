@@ -37,13 +37,15 @@ def test_adjudication_page_shows_verdict_evidence_by_stance_context_and_history(
     claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
     src = SourceFactory()
     snap = SnapshotFactory(source=src, text="Prefix. The office says <b>4.2</b> per cent. Suffix.")
-    Evidence.objects.create(claim=claim, source=src, snapshot=snap, stance="refutes", excerpt_start=8, excerpt_end=43)
+    Evidence.objects.create(
+        claim=claim, source=src, snapshot=snap, stance="refutes", excerpt_start=8, excerpt_end=43
+    )
     client.force_login(editor)
     page = client.get(_url("adjudicate", claim)).content.decode()
     assert "The rate fell to 4.2 per cent, not 3.9." in page
     assert "<h3>Refutes (1)</h3>" in page
     assert '<mark class="fc-excerpt">The office says &lt;b&gt;4.2&lt;/b&gt; per cent.</mark>' in page
-    assert "propose" in page and 'name="version" value="%d"' % claim.version in page
+    assert f'name="version" value="{claim.version}"' in page
 
 
 def test_approve_publishes_the_verdict(client, editor, reviewer):
@@ -57,7 +59,9 @@ def test_approve_publishes_the_verdict(client, editor, reviewer):
 def test_a_stale_version_is_reported_as_a_message_not_an_error_page(client, editor, reviewer):
     claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
     client.force_login(editor)
-    response = client.post(_url("adjudicate", claim), {"approve": "1", "version": claim.version - 1}, follow=True)
+    response = client.post(
+        _url("adjudicate", claim), {"approve": "1", "version": claim.version - 1}, follow=True
+    )
     assert response.status_code == 200
     (message,) = _messages(response)
     assert "Someone else changed this claim" in message and "Reload the page" in message
@@ -78,10 +82,15 @@ def test_two_person_rule_is_shown_as_a_message(client, editor):
 def test_send_back_requires_a_comment(client, editor, reviewer):
     claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
     client.force_login(editor)
-    response = client.post(_url("adjudicate", claim), {"send_back": "1", "version": claim.version}, follow=True)
+    response = client.post(
+        _url("adjudicate", claim), {"send_back": "1", "version": claim.version}, follow=True
+    )
     assert "A comment is required to send a verdict back" in _messages(response)[0]
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
-    client.post(_url("adjudicate", claim), {"send_back": "1", "version": claim.version, "comment": "Cite the release."})
+    client.post(
+        _url("adjudicate", claim),
+        {"send_back": "1", "version": claim.version, "comment": "Cite the release."},
+    )
     assert Claim.objects.get(pk=claim.pk).status == "researching"
 
 
@@ -89,7 +98,9 @@ def test_reviewer_cannot_open_the_adjudication_page_nor_approve(client, editor, 
     claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
     client.force_login(reviewer)
     assert client.get(_url("adjudicate", claim)).status_code == 403
-    assert client.post(_url("adjudicate", claim), {"approve": "1", "version": claim.version}).status_code == 403
+    assert (
+        client.post(_url("adjudicate", claim), {"approve": "1", "version": claim.version}).status_code == 403
+    )
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
@@ -97,11 +108,17 @@ def test_correction_needs_a_public_note_and_supersedes_the_published_verdict(cli
     claim = claim_in_status("published", editor=editor, reviewer=reviewer)
     rating = RatingFactory(slug="false")
     client.force_login(editor)
-    data = {"version": claim.version, "rating": rating.pk, "summary": "Unemployment was 4.2 per cent.",
-            "explanation": "Corrected figure."}
+    data = {
+        "version": claim.version,
+        "rating": rating.pk,
+        "summary": "Unemployment was 4.2 per cent.",
+        "explanation": "Corrected figure.",
+    }
     response = client.post(_url("correct", claim), data, follow=True)
     assert "A public correction note is required." in _messages(response)
-    response = client.post(_url("correct", claim), {**data, "correction_note": "We misread the table."}, follow=True)
+    response = client.post(
+        _url("correct", claim), {**data, "correction_note": "We misread the table."}, follow=True
+    )
     assert "Correction published." in _messages(response)
     current = Verdict.objects.get(claim=claim, state="published")
     assert current.correction_note == "We misread the table." and current.supersedes.state == "corrected"
@@ -118,8 +135,9 @@ def test_reviewer_adds_evidence_sets_stance_and_excerpt_and_proposes(client, rev
     claim = claim_in_status("researching", reviewer=reviewer)
     client.force_login(reviewer)
     url = _url("research", claim)
-    response = client.post(url, {"add_evidence": "1", "url": httpserver.url_for("/report"), "stance": "refutes"},
-                           follow=True)
+    response = client.post(
+        url, {"add_evidence": "1", "url": httpserver.url_for("/report"), "stance": "refutes"}, follow=True
+    )
     assert "Evidence added; its source is being archived." in _messages(response)
     evidence = claim.evidence.get()
     assert evidence.stance == "refutes"
@@ -129,14 +147,29 @@ def test_reviewer_adds_evidence_sets_stance_and_excerpt_and_proposes(client, rev
     snapshot = evidence.snapshot or evidence.source.latest_snapshot
     if snapshot is not None:
         start = snapshot.text.index("Unemployment")
-        client.post(url, {"update_evidence": evidence.pk, f"ev{evidence.pk}-evidence": evidence.pk,
-                          f"ev{evidence.pk}-stance": "refutes", f"ev{evidence.pk}-excerpt_start": start,
-                          f"ev{evidence.pk}-excerpt_end": start + 32})
+        client.post(
+            url,
+            {
+                "update_evidence": evidence.pk,
+                f"ev{evidence.pk}-evidence": evidence.pk,
+                f"ev{evidence.pk}-stance": "refutes",
+                f"ev{evidence.pk}-excerpt_start": start,
+                f"ev{evidence.pk}-excerpt_end": start + 32,
+            },
+        )
         evidence.refresh_from_db()
         assert evidence.excerpt == "Unemployment was 4.2 per cent in"
     claim.refresh_from_db()
-    client.post(url, {"propose": "1", "version": claim.version, "rating": RatingFactory(slug="false").pk,
-                      "summary": "It was 4.2 per cent.", "explanation": "See the report."})
+    client.post(
+        url,
+        {
+            "propose": "1",
+            "version": claim.version,
+            "rating": RatingFactory(slug="false").pk,
+            "summary": "It was 4.2 per cent.",
+            "explanation": "See the report.",
+        },
+    )
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 

@@ -104,7 +104,9 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
     assert "Refutes" in rv.inner_text(f"#fc-evidence-{first.evidence.get().pk}")
     shots(rv, "reviewer-evidence-added")
     rv.select_option("#id_rating", label="False")
-    rv.fill("#id_summary", "They met about 42 times, not 'more than 40': roughly right but the record differs.")
+    rv.fill(
+        "#id_summary", "They met about 42 times, not 'more than 40': roughly right but the record differs."
+    )
     rv.fill("#id_explanation", "Official records list 42 meetings since 2013.")
     rv.click("button[name=propose]")
     assert "Verdict proposed" in rv.inner_text(".messagelist")

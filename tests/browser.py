@@ -101,3 +101,27 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_selector("#user-tools")
+
+
+SELECT_TEXT_JS = """([selector, needle]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(needle);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + needle.length);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+    return true;
+  }
+  return false;
+}"""
+
+
+def select_text(page, selector: str, needle: str) -> None:
+    """Select ``needle`` inside the element as a user's mouse would, then release the button."""
+    assert page.evaluate(SELECT_TEXT_JS, [selector, needle]), f"{needle!r} not found in {selector}"

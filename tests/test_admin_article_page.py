@@ -78,3 +78,33 @@ def test_editor_sees_the_create_claim_from_selection_form_reviewer_does_not(clie
     assert 'id="fc-span-form"' in _page(editor_client, art)
     client.force_login(fx.user("rv", role="reviewer"))
     assert 'id="fc-span-form"' not in _page(client, art)
+
+
+def _create_from_span(client, art, **data):
+    url = reverse("admin:claims_article_claim_from_span", args=[art.pk])
+    return client.post(url, data, follow=True)
+
+
+def test_editor_creates_a_claim_from_a_selected_span_cut_from_the_stored_text(editor_client):
+    art = fx.article(TEXT)
+    response = _create_from_span(editor_client, art, span_start=17, span_end=50, kind="numeric", accept="1")
+    claim = Claim.objects.get()
+    assert claim.text == "unemployment fell to 3 percent."  # leading and trailing spaces trimmed
+    assert (claim.span_start, claim.span_end, claim.snapshot_id) == (18, 49, art.snapshot_id)
+    assert (claim.status, claim.kind) == ("open", "numeric")
+    assert response.redirect_chain[-1][0] == reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def test_invalid_span_offsets_create_nothing_and_say_so(editor_client):
+    art = fx.article(TEXT)
+    for data in ({"span_start": 5, "span_end": 5000}, {"span_start": "x", "span_end": 3}, {}):
+        response = _create_from_span(editor_client, art, **data)
+        assert "Select a part of the article text first" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_reviewer_cannot_create_claims_from_the_article_page(client):
+    art = fx.article(TEXT)
+    client.force_login(fx.user("rv", role="reviewer"))
+    assert _create_from_span(client, art, span_start=0, span_end=10).status_code == 403
+    assert not Claim.objects.exists()

@@ -38,7 +38,7 @@ def test_adjudication_page_shows_verdict_evidence_by_stance_context_and_history(
     src = SourceFactory()
     snap = SnapshotFactory(source=src, text="Prefix. The office says <b>4.2</b> per cent. Suffix.")
     Evidence.objects.create(
-        claim=claim, source=src, snapshot=snap, stance="refutes", excerpt_start=8, excerpt_end=43
+        claim=claim, source=src, snapshot=snap, stance="refutes", excerpt_start=8, excerpt_end=44
     )
     client.force_login(editor)
     page = client.get(_url("adjudicate", claim)).content.decode()

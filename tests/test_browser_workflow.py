@@ -9,7 +9,7 @@ from django.utils import timezone
 from claims import services
 from claims.models import Claim, Verdict
 from tests import browser
-from tests.browser import log_in
+from tests.browser import log_in, select_text
 from tests.factories import ClaimantFactory, EditorFactory, ReviewerFactory, SnapshotFactory, SourceFactory
 
 chromium, new_page, shots = browser.chromium, browser.new_page, browser.shots  # fixtures
@@ -74,6 +74,14 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
     ed.goto(f"/admin/claims/article/{article.pk}/change/")
     assert ed.locator("#fc-article-text a.fc-claim").count() == 3
     shots(ed, "editor-article-page")
+    sentence = "The Kremlin said that talks would focus on the continuation"
+    select_text(ed, "#fc-article-text", sentence)
+    assert ed.inner_text("#fc-span-form [data-fc-preview]") == sentence
+    shots(ed, "editor-selected-a-span")
+    ed.click("#fc-span-form button[name=create]")
+    assert "Claim created from characters" in ed.inner_text(".messagelist")
+    created = Claim.objects.get(text=sentence)
+    assert DEMO_TEXT[created.span_start : created.span_end] == sentence
     ed.goto("/admin/claims/claim/?status__exact=candidate")
     _select_and_run(ed, [first.pk, second.pk], "accept")
     assert "Accepted: 2 claims." in ed.inner_text(".messagelist")
@@ -94,8 +102,8 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
     assert rv.locator("#fc-queue tbody tr").count() == 1
     shots(rv, "reviewer-queue")
     rv.goto("/admin/claims/claim/")
-    assert rv.locator("input.action-select").count() == 1
-    assert rv.locator(f"input.action-select[value='{first.pk}']").count() == 1
+    assert rv.locator("#result_list tbody tr").count() == 1
+    assert first.text[:40] in rv.inner_text("#result_list")
     rv.goto(f"/admin/claims/claim/{first.pk}/research/")
     rv.fill("#id_url", httpserver.url_for("/stats"))
     rv.select_option("#id_stance", "refutes")
@@ -103,6 +111,14 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
     assert "Evidence added" in rv.inner_text(".messagelist")
     assert "Refutes" in rv.inner_text(f"#fc-evidence-{first.evidence.get().pk}")
     shots(rv, "reviewer-evidence-added")
+    evidence = first.evidence.get()
+    rv.click(f"#fc-evidence-{evidence.pk} details summary")
+    select_text(rv, f"#fc-ev-text-{evidence.pk}", "Official records list 42 meetings")
+    rv.click(f"#fc-ev-form-{evidence.pk} button[name=update_evidence]")
+    assert "Evidence updated." in rv.inner_text(".messagelist")
+    evidence.refresh_from_db()
+    assert evidence.excerpt == "Official records list 42 meetings"
+    shots(rv, "reviewer-excerpt-selected")
     rv.select_option("#id_rating", label="False")
     rv.fill(
         "#id_summary", "They met about 42 times, not 'more than 40': roughly right but the record differs."
@@ -128,7 +144,8 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
 
     verdict = Verdict.objects.get(claim=first, state=Verdict.State.PUBLISHED)
     assert verdict.author == reviewer and verdict.approver == editor
+    assert Claim.objects.get(pk=first.pk).status == Claim.Status.PUBLISHED
     api = ed.request.get("/api/v1/verdicts/")
-    if api.status == 404:
-        pytest.skip("published in the database; the public API (/api/v1/verdicts/) is not on this branch yet")
-    assert api.ok and str(verdict.pk) in api.text()
+    # Until the public API is merged the published state above is what is checked (see docs/admin.md).
+    if api.status != 404:
+        assert api.ok and str(verdict.pk) in api.text()

@@ -14,16 +14,17 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import permissions, services
 from claims.admin import highlighting
 from claims.admin.errors import report_domain_error
-from claims.admin.roles import can_edit_workflow
 from claims.errors import DomainError
 from claims.models import Article, Claim
 
 
-def article_marks(article: Article) -> list[highlighting.Mark]:
-    """Marks for the claims whose spans refer to the article's analysed snapshot, and its cited links."""
-    claims = article.claims.filter(snapshot_id=article.snapshot_id, span_start__isnull=False).only(
+def article_marks(article: Article, user) -> list[highlighting.Mark]:
+    """Marks for the claims (that ``user`` may see) in the analysed snapshot's text, and its cited links."""
+    own = permissions.visible_claims(user, article.claims.all())
+    claims = own.filter(snapshot_id=article.snapshot_id, span_start__isnull=False).only(
         "id", "span_start", "span_end", "status", "text"
     )
     marks = [
@@ -94,12 +95,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         article = self.get_object(request, object_id)
         if article is not None and article.snapshot_id:
             extra_context["article_html"] = highlighting.highlight(
-                article.snapshot.text, article_marks(article)
+                article.snapshot.text, article_marks(article, request.user)
             )
             extra_context["cited_links"] = highlighting.link_list(article.snapshot.links or [])
             extra_context["statuses"] = Claim.Status.choices
-            extra_context["can_create_claim"] = can_edit_workflow(request.user)
-            extra_context["other_version_claims"] = article.claims.exclude(snapshot_id=article.snapshot_id)
+            extra_context["can_create_claim"] = permissions.is_editor(request.user)
+            extra_context["other_version_claims"] = permissions.visible_claims(
+                request.user, article.claims.exclude(snapshot_id=article.snapshot_id)
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="URL")
@@ -134,9 +137,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def claim_from_span_view(self, request, pk):
         """Create a claim from the posted span of the analysed text; bad offsets get a message instead."""
-        from claims import services
-
-        if not can_edit_workflow(request.user):
+        if not permissions.is_editor(request.user):
             raise PermissionDenied
         article = get_object_or_404(Article.objects.select_related("snapshot"), pk=pk)
         back = reverse("admin:claims_article_change", args=[article.pk])
@@ -156,9 +157,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 snapshot=article.snapshot,
                 span=(start, end),
                 kind=request.POST.get("kind") or Claim.Kind.OTHER,
+                status=Claim.Status.OPEN if request.POST.get("accept") else Claim.Status.CANDIDATE,
             )
-            if request.POST.get("accept"):
-                claim = services.claim_triage(claim=claim, actor=request.user, accept=True)
         except DomainError as exc:
             report_domain_error(request, exc)
             return HttpResponseRedirect(back)

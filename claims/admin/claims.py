@@ -14,7 +14,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin import display, filters, workspace
+from claims import permissions
+from claims.admin import actions, display, filters, workflow_pages, workspace
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.models import Article, Claim, Claimant, ClaimEvent, Evidence, Verdict
 from claims.search import search_claims
@@ -43,6 +44,14 @@ def attach_page_columns(claims: list[Claim]) -> None:
     for claim in claims:
         claim.evidence_count = counts.get(claim.pk, 0)
         claim.rating_label, claim.rating_colour = ratings.get(claim.pk, (None, None))
+
+
+def own_or_public_verdicts(user, queryset):
+    """Verdicts of claims ``user`` may see; drafts and proposals of other authors only for editors."""
+    queryset = permissions.visible_verdicts(user, queryset)
+    if permissions.is_editor(user):
+        return queryset
+    return queryset.filter(Q(author=user) | ~Q(state__in=[Verdict.State.DRAFT, Verdict.State.PROPOSED]))
 
 
 class ClaimChangeList(ChangeList):
@@ -117,13 +126,27 @@ class VerdictInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("rating", "author", "approver")
+        return own_or_public_verdicts(request.user, super().get_queryset(request)).select_related(
+            "rating", "author", "approver"
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def workflow_links(user, claim: Claim) -> list[tuple[str, str]]:
+    """(label, URL) of the workflow pages this user can use on this claim now."""
+    links = []
+    if permissions.is_assignee(user, claim) or permissions.is_editor(user):
+        links.append(("Research", reverse("admin:claims_claim_research", args=[claim.pk])))
+    if permissions.is_editor(user) and claim.status == Claim.Status.IN_REVIEW:
+        links.append(("Adjudicate", reverse("admin:claims_claim_adjudicate", args=[claim.pk])))
+    if permissions.is_editor(user) and claim.status in (Claim.Status.PUBLISHED, Claim.Status.NEEDS_UPDATE):
+        links.append(("Correct verdict", reverse("admin:claims_claim_correct", args=[claim.pk])))
+    return links
 
 
 @admin.register(Claim)
@@ -163,6 +186,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     autocomplete_fields = ("claimant", "tags")
     inlines = (VerdictInline, EvidenceInline, ClaimEventInline)
+    actions = (actions.accept, actions.dismiss, actions.assign, actions.merge, actions.reopen)
+    change_form_template = "claims/admin/claim_change_form.html"
+    # Only these fields are saved by the change form; workflow fields change through the services.
+    editable_fields = ("text", "restatement", "claimant", "kind", "priority")
     readonly_fields = (
         "status_badge",
         "article_link",
@@ -206,6 +233,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
         return [
             path("my-queue/", wrap(workspace.my_queue_view), name="claims_my_queue"),
+            path("<int:pk>/research/", wrap(workflow_pages.research_view), name="claims_claim_research"),
+            path(
+                "<int:pk>/adjudicate/", wrap(workflow_pages.adjudicate_view), name="claims_claim_adjudicate"
+            ),
+            path("<int:pk>/correct/", wrap(workflow_pages.correct_view), name="claims_claim_correct"),
             path("dashboard/", wrap(workspace.dashboard_view), name="claims_dashboard"),
             path(
                 "dashboard/<slug:name>.csv", wrap(workspace.dashboard_csv_view), name="claims_dashboard_csv"
@@ -215,6 +247,32 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ClaimChangeList
+
+    def get_queryset(self, request):
+        return permissions.visible_claims(request.user, super().get_queryset(request))
+
+    def has_workflow_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def has_add_permission(self, request):
+        # Claims come from detection or from a span selected on the article page (claim_create).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return permissions.is_editor(request.user) or (obj is not None and obj.assignee_id == request.user.pk)
+
+    def save_model(self, request, obj, form, change):
+        # update_fields: a status or version written by a service since the form loaded must survive.
+        obj.save(update_fields=[*self.editable_fields, "updated_at"])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context["workflow_links"] = workflow_links(request.user, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Match claim text (full-text search), claimant names and article URLs/titles."""

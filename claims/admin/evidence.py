@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import permissions
 from claims.models import Evidence
 
 
@@ -30,6 +31,9 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     @admin.display(description="pull state")
     def pull_state(self, obj):
         return obj.source.get_state_display()
+
+    def get_queryset(self, request):
+        return permissions.visible_evidence(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

@@ -42,6 +42,11 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "correction_note",
     )
 
+    def get_queryset(self, request):
+        from claims.admin.claims import own_or_public_verdicts
+
+        return own_or_public_verdicts(request.user, super().get_queryset(request))
+
     def has_add_permission(self, request):
         return False
 

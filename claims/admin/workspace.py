@@ -7,14 +7,13 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from claims import dashboard
+from claims import dashboard, permissions
 from claims.admin import charts, display
-from claims.admin.roles import can_edit_workflow
 from claims.models import Claim
 
 
 def dashboard_view(model_admin, request):
-    if not can_edit_workflow(request.user):
+    if not permissions.is_editor(request.user):
         raise PermissionDenied
     series = dashboard.all_series()
     median = dashboard.median_triage_to_publication_days()
@@ -30,7 +29,7 @@ def dashboard_view(model_admin, request):
 
 def dashboard_csv_view(model_admin, request, name):
     """The numbers behind one chart as CSV (``label,value``); 404 for an unknown chart."""
-    if not can_edit_workflow(request.user):
+    if not permissions.is_editor(request.user):
         raise PermissionDenied
     if name == "median":
         rows = [("median_days_triage_to_publication", dashboard.median_triage_to_publication_days() or "")]

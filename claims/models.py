@@ -270,6 +270,19 @@ class Verdict(TimestampedModel):
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(state="published"), name="verdict_one_published_per_claim"
             ),
+            # The editor adjudicates one proposal at a time (verdict_approve picks "the" proposed verdict).
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="proposed"), name="verdict_one_proposed_per_claim"
+            ),
+            # verdict_save_draft and verdict_propose work on "the actor's draft" of a claim.
+            models.UniqueConstraint(
+                fields=["claim", "author"], condition=Q(state="draft"), name="verdict_one_draft_per_author"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["proposed", "published"])
+                | (Q(rating__isnull=False) & ~Q(summary="")),
+                name="verdict_proposed_or_published_is_rated",
+            ),
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True) | ~Q(supersedes=F("id")),
                 name="verdict_not_superseding_itself",

@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE["sources.refresh_due_sources"] = {
     "schedule": SOURCES_REFRESH_EVERY,
 }
 
+# --- claims workflow (see docs/workflow.md) -------------------------------------------------------
+# Two-person rule: the editor who approves a verdict must not be its author.
+CLAIMS_TWO_PERSON_RULE = env_bool("CLAIMS_TWO_PERSON_RULE", True)
+# History change reasons are free text (send-back comments, dismissal reasons): no 100-character cap.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- admin (claims admin, dashboard, notifications; see docs/admin.md) ---------------------------
 from celery.schedules import crontab  # noqa: E402 - kept inside this block
 

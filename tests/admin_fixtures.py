@@ -1,28 +1,21 @@
-"""Small builders for the admin tests (rows written directly: these set up state, they do not test it)."""
+"""Small builders for the admin tests (rows written directly: they set up state, they do not test it).
+
+Users join the migrated role groups (``tests.factories.role_group``); workflow states reached through the
+services come from ``tests.factories.claim_in_status``.
+"""
 
 import hashlib
 import itertools
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Verdict
+from claims.permissions import EDITOR_GROUP, REVIEWER_GROUP
 from sources.models import Snapshot, Source
+from tests.factories import role_group
 
 _seq = itertools.count(1)
-
-EDITOR_PERMS = ("view", "change", "add", "delete")
-REVIEWER_PERMS = ("view",)
-
-
-def group(name: str, actions: tuple[str, ...]) -> Group:
-    grp, _ = Group.objects.get_or_create(name=name)
-    perms = Permission.objects.filter(
-        content_type__app_label__in=["claims", "sources"], codename__regex="^(" + "|".join(actions) + ")_"
-    )
-    grp.permissions.add(*perms)
-    return grp
 
 
 def user(username: str, *, role: str | None = None, superuser: bool = False, password: str = "pw-12345"):
@@ -35,9 +28,9 @@ def user(username: str, *, role: str | None = None, superuser: bool = False, pas
         is_superuser=superuser,
     )
     if role == "editor":
-        account.groups.add(group("Editor", EDITOR_PERMS))
+        account.groups.add(role_group(EDITOR_GROUP))
     elif role == "reviewer":
-        account.groups.add(group("Reviewer", REVIEWER_PERMS))
+        account.groups.add(role_group(REVIEWER_GROUP))
     return account
 
 

@@ -10,7 +10,14 @@ from claims import services
 from claims.models import Claim, Verdict
 from tests import browser
 from tests.browser import log_in, select_text
-from tests.factories import ClaimantFactory, EditorFactory, ReviewerFactory, SnapshotFactory, SourceFactory
+from tests.factories import (
+    ClaimantFactory,
+    EditorFactory,
+    RatingFactory,
+    ReviewerFactory,
+    SnapshotFactory,
+    SourceFactory,
+)
 
 chromium, new_page, shots = browser.chromium, browser.new_page, browser.shots  # fixtures
 
@@ -64,6 +71,7 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
         "between the two leaders since 2013, according to the archive.</p></article></body></html>",
         content_type="text/html",
     )
+    false = RatingFactory(slug="false")  # a transactional test may have flushed the migrated scale
     editor = EditorFactory(username="ed", password=PASSWORD)
     reviewer = ReviewerFactory(username="rev", password=PASSWORD)
     article, (first, second, third) = _demo_claims(editor)
@@ -119,7 +127,7 @@ def test_editor_and_reviewer_take_a_claim_from_candidate_to_published(new_page, 
     evidence.refresh_from_db()
     assert evidence.excerpt == "Official records list 42 meetings"
     shots(rv, "reviewer-excerpt-selected")
-    rv.select_option("#id_rating", label="False")
+    rv.select_option("#id_rating", str(false.pk))
     rv.fill(
         "#id_summary", "They met about 42 times, not 'more than 40': roughly right but the record differs."
     )

@@ -5,6 +5,7 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
 
-    def ready(self):
-        # Connects the email notification receivers and registers their tasks (web and worker alike).
-        from claims import notifications  # noqa: F401
+    def ready(self) -> None:
+        # Connect the signal receivers: the domain's follow-ups, and the email notifications (whose tasks
+        # this also registers, in the web process and the worker alike).
+        from claims import notifications, receivers  # noqa: F401

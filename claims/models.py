@@ -52,6 +52,12 @@ class Article(TimestampedModel):
         max_length=12, choices=AnalysisState.choices, default=AnalysisState.QUEUED
     )
     analysis_error = models.TextField(blank=True)
+    sentences = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every sentence of the analysed snapshot: [{start, end, role, kind, checkworthiness, "
+        "is_candidate, claimant, cited_urls}]; only candidates become claims.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

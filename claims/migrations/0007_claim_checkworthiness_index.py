@@ -17,5 +17,5 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0005_editor_reviewer_groups")]
+    dependencies = [("claims", "0006_article_sentences")]
     operations = [migrations.RunPython(create_index, drop_index)]

@@ -198,8 +198,27 @@ def load(n_claims: int) -> None:
     print(f"loaded in {time.perf_counter() - started:.0f}s (first claim id {first_id})", flush=True)
 
 
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+
+
+def _timed(spent: list[float]):
+    """An execute wrapper adding each query's wall time to ``spent[0]``."""
+
+    def wrapper(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    return wrapper
+
+
 def time_scenarios(repeat: int) -> list[tuple[str, float, float, float]]:
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -234,17 +253,20 @@ def time_scenarios(repeat: int) -> list[tuple[str, float, float, float]]:
     for name, params in scenarios:
         for _ in range(3):
             assert client.get(url, params).status_code == 200
-        timings = []
+        timings, sql_timings = [], []
         for _ in range(repeat):
+            spent = [0.0]
             t0 = time.perf_counter()
-            response = client.get(url, params)
+            with connection.execute_wrapper(_timed(spent)):
+                response = client.get(url, params)
             timings.append((time.perf_counter() - t0) * 1000)
+            sql_timings.append(spent[0] * 1000)
             assert response.status_code == 200, (name, response.status_code)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
-        results.append((name, statistics.median(timings), p95, timings[-1]))
+        p95, sql_p95 = _p95(timings), _p95(sql_timings)
+        results.append((name, statistics.median(timings), p95, max(timings)))
         print(
-            f"{name:32s} p50 {results[-1][1]:7.1f} ms  p95 {p95:7.1f} ms  max {timings[-1]:7.1f} ms",
+            f"{name:30s} p50 {results[-1][1]:6.1f} ms  p95 {p95:6.1f} ms  max {max(timings):6.1f} ms"
+            f"  | SQL p50 {statistics.median(sql_timings):6.1f} ms  p95 {sql_p95:6.1f} ms",
             flush=True,
         )
     return results
@@ -271,6 +293,8 @@ def main() -> int:
     from claims.models import Claim
 
     print(f"claims in table: {Claim.objects.count():,}; goal: p95 < 500 ms per scenario")
+    # The figures include Python rendering, which shares the CPUs with whatever else runs: say how busy.
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     from django.conf import settings
     from django.test.utils import override_settings
 
@@ -281,7 +305,7 @@ def main() -> int:
     }
     with override_settings(STORAGES=storages):
         results = time_scenarios(args.repeat)
-    worst = max(results[:-1], key=lambda r: r[2])  # the sorted-by-score scenario is reported, not a goal
+    worst = max(results, key=lambda r: r[2])
     verdict = "OK" if worst[2] < 500 else "SLOW"
     print(f"worst filtered/unfiltered p95: {worst[2]:.1f} ms ({worst[0]}) -> {verdict}")
     return 0

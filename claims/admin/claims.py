@@ -251,6 +251,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return permissions.visible_claims(request.user, super().get_queryset(request))
 
+    def get_list_filter(self, request):
+        if permissions.is_editor(request.user):
+            return self.list_filter
+        # A reviewer's list holds only their own claims: filtering by assignee would only list colleagues.
+        return tuple(f for f in self.list_filter if f is not filters.AssigneeFilter)
+
     def has_workflow_permission(self, request):
         return permissions.is_editor(request.user)
 

@@ -255,7 +255,7 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
 
     Raises AnalysisFailed when the snapshot has no text or no sentence.
     """
-    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
+    snapshot = Snapshot.objects.select_related("source").defer("raw_body").get(pk=snapshot_id)
     document = document_from_snapshot(snapshot)
     if not document.text.strip():
         raise AnalysisFailed("No text could be extracted from the page.")

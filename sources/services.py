@@ -151,7 +151,8 @@ def extract_body(body: bytes, content_type: str, *, url: str | None = None) -> D
 
 
 def _compressed(body: bytes) -> bytes:
-    packed = zlib.compress(body, 6)
+    # Level 1: about a third of the CPU of the default for a slightly larger archive (measured on news pages).
+    packed = zlib.compress(body, 1)
     # Past the cap the raw body is not kept; the extracted text still is.
     return packed if len(packed) <= settings.SOURCES_RAW_BODY_MAX_BYTES else b""
 

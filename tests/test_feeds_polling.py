@@ -1,0 +1,174 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims.feeds.tasks import poll_due_feeds, poll_feed
+from claims.models_feeds import ExternalReview, Feed, FeedItem
+from factcheck.celery import app as celery_app
+from sources.models import Source
+from tests.feeds_support import base_url, fixture, make_feed, run
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = (
+    b"<html><head><title>Story</title></head><body><article><p>Plain news story.</p></article></body></html>"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(settings):
+    settings.FEEDS_RETRY_BASE_SECONDS = 0
+
+
+def serve_wire(httpserver, *, etag='"wire-v1"', last_modified="Sat, 28 Nov 2026 09:20:00 GMT"):
+    base = base_url(httpserver)
+    httpserver.expect_request("/wire.rss").respond_with_data(
+        fixture("wire.rss", base),
+        content_type="application/rss+xml",
+        headers={"ETag": etag, "Last-Modified": last_modified},
+    )
+    for page in ("/news/offshore-wind-share", "/news/rates-hold"):
+        httpserver.expect_request(page).respond_with_data(ARTICLE, content_type="text/html")
+
+
+def requests_to(httpserver, path: str) -> list:
+    return [request for request, _response in httpserver.log if request.path == path]
+
+
+def test_new_items_are_recorded_once_and_their_pages_pulled_as_sources(httpserver):
+    serve_wire(httpserver, etag="", last_modified="")
+    feed = make_feed(httpserver, "/wire.rss")
+
+    run(poll_feed, feed.pk)
+    run(poll_feed, feed.pk)
+
+    items = FeedItem.objects.filter(feed=feed)
+    assert sorted(items.values_list("guid", flat=True)) == ["wire-2026-11-28-0001", "wire-2026-11-28-0002"]
+    assert all(item.source is not None for item in items)
+    assert Source.objects.filter(url__endswith="/news/offshore-wind-share").count() == 1
+    assert len(requests_to(httpserver, "/news/offshore-wind-share")) == 1  # pulled once, on detection
+    feed.refresh_from_db()
+    assert (feed.last_status, feed.last_error, feed.consecutive_failures) == (200, "", 0)
+
+
+def test_an_unchanged_feed_costs_a_304_and_adds_nothing(httpserver):
+    serve_wire(httpserver)
+    feed = make_feed(httpserver, "/wire.rss")
+    run(poll_feed, feed.pk)
+    items_before = FeedItem.objects.count()
+    httpserver.clear()
+    httpserver.expect_request("/wire.rss").respond_with_data("", status=304)
+
+    run(poll_feed, feed.pk)
+
+    (request,) = requests_to(httpserver, "/wire.rss")
+    assert request.headers["If-None-Match"] == '"wire-v1"'
+    assert request.headers["If-Modified-Since"] == "Sat, 28 Nov 2026 09:20:00 GMT"
+    assert FeedItem.objects.count() == items_before
+    assert len(httpserver.log) == 1  # no item page pulled again
+    feed.refresh_from_db()
+    assert feed.last_status == 304 and feed.next_poll_at > timezone.now()
+
+
+def test_a_malformed_feed_records_its_error_without_stopping_other_feeds(httpserver):
+    serve_wire(httpserver)
+    httpserver.expect_request("/broken.rss").respond_with_data(
+        fixture("malformed.rss"), content_type="text/html"
+    )
+    broken = make_feed(httpserver, "/broken.rss")
+    good = make_feed(httpserver, "/wire.rss")
+
+    assert run(poll_due_feeds) == 2
+
+    broken.refresh_from_db()
+    assert "not an RSS or Atom feed" in broken.last_error
+    assert broken.consecutive_failures == 1
+    assert broken.next_poll_at > timezone.now() + timedelta(
+        minutes=broken.poll_interval_minutes
+    )  # backed off
+    assert FeedItem.objects.filter(feed=good).count() == 2
+    assert not FeedItem.objects.filter(feed=broken).exists()
+
+
+def test_each_feed_is_polled_on_its_own_interval(httpserver):
+    serve_wire(httpserver)
+    hourly = make_feed(httpserver, "/wire.rss", poll_interval_minutes=60)
+    later = make_feed(httpserver, "/not-due.rss", next_poll_at=timezone.now() + timedelta(minutes=5))
+    make_feed(httpserver, "/disabled.rss", enabled=False)
+
+    assert run(poll_due_feeds) == 1
+
+    hourly.refresh_from_db()
+    assert timedelta(minutes=59) < hourly.next_poll_at - timezone.now() < timedelta(minutes=67)
+    assert run(poll_due_feeds) == 0  # nothing due until the interval passes
+    assert not requests_to(httpserver, "/not-due.rss") and not requests_to(httpserver, "/disabled.rss")
+    later.refresh_from_db()
+    assert later.last_polled_at is None
+
+
+def test_transient_errors_are_retried_a_bounded_number_of_times_then_recorded(
+    httpserver, settings, monkeypatch
+):
+    settings.FEEDS_POLL_RETRIES = 2
+    httpserver.expect_request("/flaky.rss").respond_with_data("busy", status=503)
+    feed = make_feed(httpserver, "/flaky.rss")
+
+    # Celery runs eager retries inline only when errors are not propagated (as on a worker).
+    celery_app.conf.task_eager_propagates = False
+    try:
+        poll_feed.apply(args=[feed.pk])
+    finally:
+        celery_app.conf.task_eager_propagates = True
+
+    assert len(requests_to(httpserver, "/flaky.rss")) == 3
+    feed.refresh_from_db()
+    assert "HTTP 503" in feed.last_error and feed.consecutive_failures == 1
+
+
+def test_a_permanent_error_is_recorded_without_retrying(httpserver):
+    httpserver.expect_request("/gone.rss").respond_with_data("gone", status=410)
+    feed = make_feed(httpserver, "/gone.rss")
+
+    run(poll_feed, feed.pk)
+
+    assert len(requests_to(httpserver, "/gone.rss")) == 1
+    feed.refresh_from_db()
+    assert feed.last_error == "HTTP 410" and feed.last_status is None
+
+
+def test_claimreview_in_a_pulled_item_page_is_stored_as_an_external_review(httpserver):
+    base = base_url(httpserver)
+    httpserver.expect_request("/sitemap.xml").respond_with_data(
+        fixture("sitemap.xml", base), content_type="application/xml"
+    )
+    httpserver.expect_request("/checks/offshore-wind-40-percent").respond_with_data(
+        fixture("wind-check.html", base), content_type="text/html"
+    )
+    httpserver.expect_request("/checks/older-check").respond_with_data(ARTICLE, content_type="text/html")
+    feed = make_feed(httpserver, "/sitemap.xml", kind=Feed.Kind.SITEMAP)
+
+    run(poll_feed, feed.pk)
+
+    (review,) = ExternalReview.objects.all()
+    item = FeedItem.objects.get(guid=f"{base}/checks/offshore-wind-40-percent")
+    assert (review.url, review.publisher_name, review.textual_rating) == (item.url, "Wire Checks", "False")
+    assert review.feed_item == item and review.source == item.source and review.origin == "feed"
+    assert item.processed_at is not None
+
+
+def test_a_claimreview_page_feed_stores_its_reviews_and_updates_them_in_place(httpserver):
+    page = fixture("factchecker-page.html")
+    httpserver.expect_request("/checks/").respond_with_data(page, content_type="text/html")
+    feed = make_feed(httpserver, "/checks/", kind=Feed.Kind.CLAIMREVIEW_PAGE)
+    run(poll_feed, feed.pk)
+    assert ExternalReview.objects.count() == 3 and FeedItem.objects.filter(feed=feed).count() == 3
+
+    httpserver.clear()
+    changed = page.replace(b'"alternateName": "Half true"', b'"alternateName": "Mostly true"')
+    httpserver.expect_request("/checks/").respond_with_data(changed, content_type="text/html")
+    run(poll_feed, feed.pk)
+
+    assert ExternalReview.objects.count() == 3 and FeedItem.objects.filter(feed=feed).count() == 3
+    bus = ExternalReview.objects.get(url="https://checkers.example.org/checks/bus-fares")
+    assert (bus.textual_rating, bus.verdict) == ("Mostly true", "true")

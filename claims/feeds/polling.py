@@ -28,10 +28,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PollOutcome:
-    """What one poll did: HTTP status, new item ids, new/changed review ids, sources to pull, error."""
+    """What one poll did: HTTP status, new items (those to match as follow-ups), reviews, pulls, error."""
 
     status: int | None = None
     new_items: list[int] = field(default_factory=list)
+    follow_ups: list[int] = field(default_factory=list)
     reviews: list[int] = field(default_factory=list)
     pull_sources: list[int] = field(default_factory=list)
     error: str = ""
@@ -187,4 +188,7 @@ def feed_poll(*, feed_id: int) -> PollOutcome:
             next_poll_at=_next_poll(feed, failures=0, now=now),
         )
     outcome.new_items = [item.pk for item in items]
+    # A ClaimReview page's items are the reviews themselves: they are matched as "checked elsewhere",
+    # not a second time as follow-up reports.
+    outcome.follow_ups = [] if feed.kind == Feed.Kind.CLAIMREVIEW_PAGE else list(outcome.new_items)
     return outcome

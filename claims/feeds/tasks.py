@@ -38,7 +38,7 @@ def poll_feed(self, feed_id: int) -> None:
             )
             return
         raise self.retry(countdown=retry_countdown(self.request.retries, exc.retry_after), exc=exc) from exc
-    for item_id in outcome.new_items:
+    for item_id in outcome.follow_ups:
         match_feed_item.delay_on_commit(item_id)
     for review_id in outcome.reviews:
         match_external_review.delay_on_commit(review_id)

@@ -172,3 +172,26 @@ def test_a_claimreview_page_feed_stores_its_reviews_and_updates_them_in_place(ht
     assert ExternalReview.objects.count() == 3 and FeedItem.objects.filter(feed=feed).count() == 3
     bus = ExternalReview.objects.get(url="https://checkers.example.org/checks/bus-fares")
     assert (bus.textual_rating, bus.verdict) == ("Mostly true", "true")
+
+
+@pytest.mark.services
+def test_beat_polls_feeds_through_the_real_broker_and_worker(celery_worker, httpserver):
+    import time
+
+    serve_wire(httpserver)
+    httpserver.expect_request("/broken.rss").respond_with_data(
+        fixture("malformed.rss"), content_type="text/html"
+    )
+    good = make_feed(httpserver, "/wire.rss")
+    broken = make_feed(httpserver, "/broken.rss")
+
+    poll_due_feeds.delay()
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        broken.refresh_from_db()
+        if FeedItem.objects.filter(feed=good, source__isnull=False).count() == 2 and broken.last_error:
+            break
+        time.sleep(0.2)
+    assert FeedItem.objects.filter(feed=good).count() == 2
+    assert "not an RSS or Atom feed" in broken.last_error

@@ -31,7 +31,9 @@ def _check(actor) -> None:
 
 def _lock_new(lead_id: int) -> ClaimLead:
     lead = (
-        ClaimLead.objects.select_for_update().select_related("external_review", "feed_item").get(pk=lead_id)
+        ClaimLead.objects.select_for_update(of=("self",))
+        .select_related("claim", "external_review", "feed_item")
+        .get(pk=lead_id)
     )
     if lead.state != ClaimLead.State.NEW:
         raise TransitionNotAllowed(f"lead is {lead.state}, not new", current=lead.state, wanted="decided")

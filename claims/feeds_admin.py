@@ -17,6 +17,7 @@ from claims.feeds.factchecktools import LEAD_SOURCES
 from claims.feeds.tasks import poll_feed
 from claims.models import Claim
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
+from factcheck.queueing import enqueue_on_commit
 
 
 def _link(url: str) -> str:
@@ -46,7 +47,7 @@ class FeedAdmin(admin.ModelAdmin):
     def poll_now(self, request, queryset):
         ids = list(queryset.filter(enabled=True).values_list("pk", flat=True))
         for feed_id in ids:
-            poll_feed.delay_on_commit(feed_id)
+            enqueue_on_commit(poll_feed, feed_id)
         self.message_user(request, f"{len(ids)} feed(s) queued for polling.")
 
 

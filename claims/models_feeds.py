@@ -72,6 +72,9 @@ class FeedItem(TimestampedModel):
     processed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the pulled page was last searched for ClaimReview."
     )
+    matched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the item was matched against claims; empty: pending."
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -81,6 +84,10 @@ class FeedItem(TimestampedModel):
         indexes = [
             # The feed's admin inline and "latest items": WHERE feed = X ORDER BY created_at DESC
             models.Index(fields=["feed", "-created_at"], name="feeditem_feed_recent_idx"),
+            # The beat's sweep of lost matching tasks: WHERE matched_at IS NULL AND created_at < ...
+            models.Index(
+                fields=["created_at"], condition=Q(matched_at__isnull=True), name="feeditem_unmatched_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,9 +131,18 @@ class ExternalReview(TimestampedModel):
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="external_reviews"
     )
+    matched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this version was matched against claims; empty: pending."
+    )
 
     class Meta:
         ordering = ["-review_date", "-id"]
+        indexes = [
+            # The beat's sweep of lost matching tasks: WHERE matched_at IS NULL AND updated_at < ...
+            models.Index(
+                fields=["updated_at"], condition=Q(matched_at__isnull=True), name="extreview_unmatched_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.publisher_name or 'unknown publisher'}: {self.textual_rating or 'unrated'}"

@@ -1,10 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from claims.errors import NotPermitted, TransitionNotAllowed
 from claims.feeds.leads import lead_accept, lead_dismiss
-from claims.feeds.tasks import poll_feed
+from claims.feeds.tasks import poll_due_feeds, poll_feed
 from claims.models import Claim, ClaimEvent, Evidence
-from claims.models_feeds import ClaimLead, ExternalReview, Feed
+from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
 from tests.feeds_support import base_url, fixture, make_claim, make_feed, publish, reviewer, run
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +144,26 @@ def test_deciding_on_a_lead_needs_the_permission(httpserver):
     with pytest.raises(NotPermitted):
         lead_dismiss(lead_id=wind.leads.get().pk, actor=reviewer(allowed=False))
     assert wind.leads.get().state == ClaimLead.State.NEW
+
+
+def test_the_beat_matches_items_and_reviews_whose_matching_task_was_lost():
+    wind = make_claim(WIND)
+    feed = Feed.objects.create(
+        name="wire", url="https://wire.example/rss", next_poll_at=timezone.now() + timedelta(hours=1)
+    )
+    item = FeedItem.objects.create(
+        feed=feed, guid="g1", title="Offshore wind supplied 40 percent of Britain's electricity"
+    )
+    review = ExternalReview.objects.create(
+        url="https://c.example/wind", claim_reviewed=WIND, publisher_name="C", textual_rating="False"
+    )
+    long_ago = timezone.now() - timedelta(minutes=10)
+    FeedItem.objects.filter(pk=item.pk).update(created_at=long_ago)
+    ExternalReview.objects.filter(pk=review.pk).update(updated_at=long_ago)
+
+    run(poll_due_feeds)
+
+    assert sorted(wind.leads.values_list("kind", flat=True)) == ["checked_elsewhere", "follow_up"]
+    item.refresh_from_db()
+    review.refresh_from_db()
+    assert item.matched_at and review.matched_at

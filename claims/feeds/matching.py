@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from claims.feeds import interim
 from claims.feeds.ratings import contradicts, our_verdict
@@ -101,6 +102,9 @@ def match_external_review(*, review_id: int) -> list[int]:
         lead, created = lead_for_review(claim=claim, review=review, score=score)
         if created:
             new.append(lead.pk)
+    ExternalReview.objects.filter(pk=review_id, updated_at=review.updated_at).update(
+        matched_at=timezone.now()
+    )
     return new
 
 
@@ -112,4 +116,5 @@ def match_feed_item(*, item_id: int) -> list[int]:
         lead, created = lead_for_item(claim=claim, item=item, score=score)
         if created:
             new.append(lead.pk)
+    FeedItem.objects.filter(pk=item_id).update(matched_at=timezone.now())
     return new

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import transaction
+from factcheck.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ def on_snapshot_changed(*, source_id: int, new_snapshot_id: int | None = None) -
 
     item_ids = list(FeedItem.objects.filter(source_id=source_id).values_list("pk", flat=True))
     for item_id in item_ids:
-        transaction.on_commit(lambda i=item_id: process_feed_item.delay(i, new_snapshot_id))
+        enqueue_on_commit(process_feed_item, item_id, new_snapshot_id)
 
 
 def _receiver(sender, **kwargs) -> None:

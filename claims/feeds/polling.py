@@ -21,7 +21,7 @@ from claims.feeds.errors import FeedParseError
 from claims.feeds.interim import FetchFailed, HttpResponse
 from claims.feeds.parsing import Entry, parse_feed, parse_sitemap
 from claims.feeds.reviews import external_review_upsert
-from claims.models_feeds import Feed, FeedItem
+from claims.models_feeds import ExternalReview, Feed, FeedItem
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,30 @@ def feeds_lease(*, feed_ids: list[int], now=None) -> None:
     now = now or timezone.now()
     lease = timedelta(seconds=settings.FEEDS_POLL_LEASE_SECONDS)
     Feed.objects.filter(pk__in=feed_ids).update(next_poll_at=now + lease)
+
+
+@dataclass
+class Pending:
+    """Work whose task was lost (broker restart): items and reviews to match, item pages to process."""
+
+    items_to_match: list[int]
+    reviews_to_match: list[int]
+    items_to_process: list[int]
+
+
+def pending_work(*, now=None, limit: int = 500) -> Pending:
+    """Find work left undone longer than the grace period (its task was lost), for the beat to re-queue."""
+    before = (now or timezone.now()) - timedelta(seconds=settings.FEEDS_SWEEP_GRACE_SECONDS)
+    items = FeedItem.objects.filter(matched_at__isnull=True, created_at__lt=before)
+    reviews = ExternalReview.objects.filter(matched_at__isnull=True, updated_at__lt=before)
+    unprocessed = FeedItem.objects.filter(
+        processed_at__isnull=True, created_at__lt=before, source__snapshots__isnull=False
+    ).distinct()
+    return Pending(
+        items_to_match=list(items.values_list("pk", flat=True)[:limit]),
+        reviews_to_match=list(reviews.values_list("pk", flat=True)[:limit]),
+        items_to_process=list(unprocessed.values_list("pk", flat=True)[:limit]),
+    )
 
 
 def _next_poll(feed: Feed, *, failures: int, now) -> timezone.datetime:
@@ -104,6 +128,9 @@ def _entries(feed: Feed, response: HttpResponse) -> tuple[list[Entry], list]:
 
 
 def _insert_item(feed: Feed, entry: Entry) -> FeedItem | None:
+    # A ClaimReview page's items are the reviews themselves: matched as "checked elsewhere", never a
+    # second time as follow-up reports, so there is nothing left to match.
+    nothing_to_match = timezone.now() if feed.kind == Feed.Kind.CLAIMREVIEW_PAGE else None
     try:
         with transaction.atomic():
             return FeedItem.objects.create(
@@ -113,6 +140,7 @@ def _insert_item(feed: Feed, entry: Entry) -> FeedItem | None:
                 title=entry.title,
                 summary=entry.summary,
                 published_at=entry.published_at,
+                matched_at=nothing_to_match,
             )
     except IntegrityError:
         return None  # Recorded by a concurrent poll of the same feed: detected once all the same.
@@ -188,7 +216,5 @@ def feed_poll(*, feed_id: int) -> PollOutcome:
             next_poll_at=_next_poll(feed, failures=0, now=now),
         )
     outcome.new_items = [item.pk for item in items]
-    # A ClaimReview page's items are the reviews themselves: they are matched as "checked elsewhere",
-    # not a second time as follow-up reports.
-    outcome.follow_ups = [] if feed.kind == Feed.Kind.CLAIMREVIEW_PAGE else list(outcome.new_items)
+    outcome.follow_ups = [item.pk for item in items if item.matched_at is None]
     return outcome

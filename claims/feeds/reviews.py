@@ -43,7 +43,8 @@ def external_review_upsert(*, data: ReviewData, origin: str, feed_item=None, sou
                 for name in changed:
                     setattr(review, name, fields[name])
                 if changed:
-                    review.save(update_fields=[*changed, "updated_at"])
+                    review.matched_at = None  # a changed review (e.g. its rating) is matched again
+                    review.save(update_fields=[*changed, "matched_at", "updated_at"])
                 return Upserted(review, False, bool(changed))
         except IntegrityError:
             # Two workers inserted the same URL at once; the second pass finds the winner's row.

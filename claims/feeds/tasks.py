@@ -1,4 +1,9 @@
-"""Celery tasks for feeds: thin, taking ids, calling the services in ``claims.feeds``."""
+"""Celery tasks for feeds: thin, taking ids, calling the services in ``claims.feeds``.
+
+Tasks are queued with ``factcheck.queueing.enqueue`` outside transactions (the services commit before
+returning): a broker outage leaves the work pending in the database (``matched_at``/``processed_at``
+empty, ``next_poll_at`` due) and the beat task re-queues it.
+"""
 
 import random
 
@@ -7,6 +12,7 @@ from django.conf import settings
 
 from claims.feeds import interim, matching, polling, reviews
 from claims.feeds.interim import FetchFailed
+from factcheck.queueing import enqueue
 
 
 def retry_countdown(retries: int, retry_after: float | None = None) -> float:
@@ -18,11 +24,18 @@ def retry_countdown(retries: int, retry_after: float | None = None) -> float:
 
 @shared_task(name="claims.poll_due_feeds")
 def poll_due_feeds() -> int:
-    """Queue a poll of every due feed (Celery beat); return how many were queued."""
+    """Queue a poll of every due feed and re-queue work whose task was lost (Celery beat); return polls."""
     feed_ids = polling.due_feed_ids()
     polling.feeds_lease(feed_ids=feed_ids)
     for feed_id in feed_ids:
-        poll_feed.delay_on_commit(feed_id)
+        enqueue(poll_feed, feed_id)
+    pending = polling.pending_work()
+    for item_id in pending.items_to_match:
+        enqueue(match_feed_item, item_id)
+    for review_id in pending.reviews_to_match:
+        enqueue(match_external_review, review_id)
+    for item_id in pending.items_to_process:
+        enqueue(process_feed_item, item_id)
     return len(feed_ids)
 
 
@@ -39,9 +52,9 @@ def poll_feed(self, feed_id: int) -> None:
             return
         raise self.retry(countdown=retry_countdown(self.request.retries, exc.retry_after), exc=exc) from exc
     for item_id in outcome.follow_ups:
-        match_feed_item.delay_on_commit(item_id)
+        enqueue(match_feed_item, item_id)
     for review_id in outcome.reviews:
-        match_external_review.delay_on_commit(review_id)
+        enqueue(match_external_review, review_id)
     if outcome.pull_sources:
         interim.request_pull(outcome.pull_sources)
 
@@ -50,7 +63,7 @@ def poll_feed(self, feed_id: int) -> None:
 def process_feed_item(item_id: int, snapshot_id: int | None = None) -> None:
     """Store the ClaimReviews of a feed item's newly pulled page and match them."""
     for review_id in reviews.feed_item_process(item_id=item_id, snapshot_id=snapshot_id):
-        match_external_review.delay_on_commit(review_id)
+        enqueue(match_external_review, review_id)
 
 
 @shared_task(name="claims.match_feed_item")

@@ -195,3 +195,30 @@ def test_beat_polls_feeds_through_the_real_broker_and_worker(celery_worker, http
         time.sleep(0.2)
     assert FeedItem.objects.filter(feed=good).count() == 2
     assert "not an RSS or Atom feed" in broken.last_error
+
+
+def test_an_atom_feed_with_only_last_modified_is_polled_conditionally_on_that_date(httpserver):
+    base = base_url(httpserver)
+    httpserver.expect_request("/releases.atom").respond_with_data(
+        fixture("releases.atom", base),
+        content_type="application/atom+xml",
+        headers={"Last-Modified": "Fri, 27 Nov 2026 09:30:00 GMT"},
+    )
+    httpserver.expect_request("/releases/labour-market-2026-11").respond_with_data(
+        ARTICLE, content_type="text/html"
+    )
+    feed = make_feed(httpserver, "/releases.atom")
+    run(poll_feed, feed.pk)
+    httpserver.clear()
+    httpserver.expect_request(
+        "/releases.atom", headers={"If-Modified-Since": "Fri, 27 Nov 2026 09:30:00 GMT"}
+    ).respond_with_data("", status=304)
+
+    run(poll_feed, feed.pk)
+
+    (request,) = requests_to(httpserver, "/releases.atom")
+    assert "If-None-Match" not in request.headers
+    (item,) = FeedItem.objects.filter(feed=feed)
+    assert item.title == "Unemployment rate falls to 3.9% in the three months to September"
+    feed.refresh_from_db()
+    assert feed.last_status == 304

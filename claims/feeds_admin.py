@@ -6,6 +6,7 @@ so that the claim page can link to it. Every change goes through the ``claims.fe
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,10 +15,9 @@ from django.utils.html import format_html
 from claims.errors import DomainError
 from claims.feeds import leads
 from claims.feeds.factchecktools import LEAD_SOURCES
-from claims.feeds.tasks import poll_feed
+from claims.feeds.tasks import enqueue_poll
 from claims.models import Claim
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
-from factcheck.queueing import enqueue_on_commit
 
 
 def _link(url: str) -> str:
@@ -47,7 +47,7 @@ class FeedAdmin(admin.ModelAdmin):
     def poll_now(self, request, queryset):
         ids = list(queryset.filter(enabled=True).values_list("pk", flat=True))
         for feed_id in ids:
-            enqueue_on_commit(poll_feed, feed_id)
+            transaction.on_commit(lambda f=feed_id: enqueue_poll(f))
         self.message_user(request, f"{len(ids)} feed(s) queued for polling.")
 
 

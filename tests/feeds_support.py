@@ -16,12 +16,12 @@ def fixture(name: str, base: str = "") -> bytes:
     return (FIXTURES / name).read_text().replace("{base}", base.rstrip("/")).encode()
 
 
-def base_url(httpserver) -> str:
-    return httpserver.url_for("/").rstrip("/")
+def base_url(web) -> str:
+    return web.url_for("/").rstrip("/")
 
 
-def make_feed(httpserver, path: str, kind: str = Feed.Kind.RSS, **fields) -> Feed:
-    return Feed.objects.create(name=path, url=httpserver.url_for(path), kind=kind, **fields)
+def make_feed(web, path: str, kind: str = Feed.Kind.RSS, **fields) -> Feed:
+    return Feed.objects.create(name=path, url=web.url_for(path), kind=kind, **fields)
 
 
 def make_claim(text: str, status: str = Claim.Status.OPEN) -> Claim:

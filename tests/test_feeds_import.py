@@ -37,13 +37,13 @@ def test_a_reimport_with_a_changed_rating_updates_the_review_in_place(tmp_path, 
     assert (beds.textual_rating, beds.verdict) == ("False", "false")
 
 
-def test_a_page_is_imported_from_a_url_through_the_fetcher_and_matched_to_claims(httpserver):
+def test_a_page_is_imported_from_a_url_through_the_fetcher_and_matched_to_claims(web):
     claim = make_claim("Bus fares have doubled since 2010, the campaign group says.")
-    httpserver.expect_request("/checks/").respond_with_data(
+    web.expect_request("/checks/").respond_with_data(
         fixture("factchecker-page.html"), content_type="text/html"
     )
 
-    call_command("import_claimreviews", httpserver.url_for("/checks/"))
+    call_command("import_claimreviews", web.url_for("/checks/"))
 
     assert ExternalReview.objects.count() == 3
     assert [lead.headline for lead in ClaimLead.objects.filter(claim=claim)] == [
@@ -51,14 +51,14 @@ def test_a_page_is_imported_from_a_url_through_the_fetcher_and_matched_to_claims
     ]
 
 
-def test_unreadable_inputs_stop_with_a_message_naming_them(tmp_path, httpserver):
+def test_unreadable_inputs_stop_with_a_message_naming_them(tmp_path, web):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     with pytest.raises(CommandError, match="broken.json: not valid JSON"):
         call_command("import_claimreviews", str(broken))
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_claimreviews", str(tmp_path / "missing.json"))
-    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    web.expect_request("/gone").respond_with_data("", status=404)
     with pytest.raises(CommandError, match="fetch failed: HTTP 404"):
-        call_command("import_claimreviews", httpserver.url_for("/gone"))
+        call_command("import_claimreviews", web.url_for("/gone"))
     assert not ExternalReview.objects.exists()

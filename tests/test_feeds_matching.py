@@ -15,29 +15,29 @@ pytestmark = pytest.mark.django_db
 WIND = "Offshore wind supplied 40 percent of Britain's electricity in October, the grid operator said."
 
 
-def serve_wire(httpserver):
-    httpserver.expect_request("/wire.rss").respond_with_data(
-        fixture("wire.rss", base_url(httpserver)), content_type="application/rss+xml"
+def serve_wire(web):
+    web.expect_request("/wire.rss").respond_with_data(
+        fixture("wire.rss", base_url(web)), content_type="application/rss+xml"
     )
     for page in ("/news/offshore-wind-share", "/news/rates-hold"):
-        httpserver.expect_request(page).respond_with_data(b"<p>story</p>", content_type="text/html")
+        web.expect_request(page).respond_with_data(b"<p>story</p>", content_type="text/html")
 
 
-def serve_checks(httpserver):
-    httpserver.expect_request("/checks/").respond_with_data(
+def serve_checks(web):
+    web.expect_request("/checks/").respond_with_data(
         fixture("factchecker-page.html"), content_type="text/html"
     )
-    return make_feed(httpserver, "/checks/", kind=Feed.Kind.CLAIMREVIEW_PAGE)
+    return make_feed(web, "/checks/", kind=Feed.Kind.CLAIMREVIEW_PAGE)
 
 
-def test_a_follow_up_report_surfaces_on_the_matching_open_claim_and_nowhere_else(httpserver):
-    serve_wire(httpserver)
+def test_a_follow_up_report_surfaces_on_the_matching_open_claim_and_nowhere_else(web):
+    serve_wire(web)
     wind = make_claim(WIND)
     unrelated = make_claim("Unemployment has doubled since 2010 according to the opposition.")
     untriaged = make_claim(WIND, status=Claim.Status.CANDIDATE)
     closed = make_claim(WIND, status=Claim.Status.DISMISSED)
 
-    run(poll_feed, make_feed(httpserver, "/wire.rss").pk)
+    run(poll_feed, make_feed(web, "/wire.rss").pk)
 
     (lead,) = ClaimLead.objects.all()
     assert lead.claim == wind and lead.kind == ClaimLead.Kind.FOLLOW_UP
@@ -49,8 +49,8 @@ def test_a_follow_up_report_surfaces_on_the_matching_open_claim_and_nowhere_else
     assert wind.status == Claim.Status.OPEN  # only published claims are flagged
 
 
-def test_an_external_review_surfaces_as_checked_elsewhere_on_the_matching_claim(httpserver):
-    feed = serve_checks(httpserver)
+def test_an_external_review_surfaces_as_checked_elsewhere_on_the_matching_claim(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     meals = make_claim("All primary school pupils in the county now get free school meals.")
     make_claim("The new bridge will cost twice the original budget.")
@@ -66,8 +66,8 @@ def test_an_external_review_surfaces_as_checked_elsewhere_on_the_matching_claim(
     assert ClaimLead.objects.count() == 2
 
 
-def test_a_published_claim_contradicted_elsewhere_is_flagged_needs_update_with_the_reason(httpserver):
-    feed = serve_checks(httpserver)
+def test_a_published_claim_contradicted_elsewhere_is_flagged_needs_update_with_the_reason(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     publish(wind, "true")
 
@@ -80,8 +80,8 @@ def test_a_published_claim_contradicted_elsewhere_is_flagged_needs_update_with_t
     assert wind.leads.get().contradicts
 
 
-def test_a_published_claim_rated_alike_elsewhere_is_not_flagged(httpserver):
-    feed = serve_checks(httpserver)
+def test_a_published_claim_rated_alike_elsewhere_is_not_flagged(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     publish(wind, "false")
 
@@ -92,20 +92,20 @@ def test_a_published_claim_rated_alike_elsewhere_is_not_flagged(httpserver):
     assert wind.leads.count() == 1 and not wind.leads.get().contradicts
 
 
-def test_a_follow_up_report_flags_a_published_claim(httpserver):
-    serve_wire(httpserver)
+def test_a_follow_up_report_flags_a_published_claim(web):
+    serve_wire(web)
     wind = make_claim(WIND)
     publish(wind, "mostly-true")
 
-    run(poll_feed, make_feed(httpserver, "/wire.rss").pk)
+    run(poll_feed, make_feed(web, "/wire.rss").pk)
 
     wind.refresh_from_db()
     assert wind.status == Claim.Status.NEEDS_UPDATE
     assert ClaimEvent.objects.filter(claim=wind).last().comment.startswith("follow-up report: Offshore wind")
 
 
-def test_accepting_a_lead_adds_the_review_as_evidence_with_the_chosen_stance(httpserver):
-    feed = serve_checks(httpserver)
+def test_accepting_a_lead_adds_the_review_as_evidence_with_the_chosen_stance(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     run(poll_feed, feed.pk)
     lead = wind.leads.get()
@@ -121,8 +121,8 @@ def test_accepting_a_lead_adds_the_review_as_evidence_with_the_chosen_stance(htt
         lead_accept(lead_id=lead.pk, actor=reviewer("second"), stance="supports")
 
 
-def test_a_dismissed_lead_is_not_proposed_again_when_the_review_is_seen_again(httpserver):
-    feed = serve_checks(httpserver)
+def test_a_dismissed_lead_is_not_proposed_again_when_the_review_is_seen_again(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     run(poll_feed, feed.pk)
     lead_dismiss(lead_id=wind.leads.get().pk, actor=reviewer())
@@ -136,8 +136,8 @@ def test_a_dismissed_lead_is_not_proposed_again_when_the_review_is_seen_again(ht
     assert list(wind.leads.values_list("state", flat=True)) == [ClaimLead.State.DISMISSED]
 
 
-def test_deciding_on_a_lead_needs_the_permission(httpserver):
-    feed = serve_checks(httpserver)
+def test_deciding_on_a_lead_needs_the_permission(web):
+    feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     run(poll_feed, feed.pk)
 

@@ -10,7 +10,7 @@ API key. Requests go through the project's fetcher like every other HTTP request
 
 import json
 from typing import Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 
@@ -66,8 +66,10 @@ class FactCheckTools:
         try:
             response = interim.http_get(url)
         except interim.FetchFailed as exc:
-            # The URL carries the API key: name the service, never the URL.
-            raise ConnectorError(f"Fact Check Tools search failed: {exc}") from exc
+            # The fetcher's reason names the URL, which carries the API key: never show the key.
+            key = settings.FACTCHECK_TOOLS_API_KEY
+            reason = str(exc).replace(quote_plus(key), "<key>").replace(key, "<key>")
+            raise ConnectorError(f"Fact Check Tools search failed: {reason}") from None
         try:
             return json.loads(response.body)
         except ValueError as exc:

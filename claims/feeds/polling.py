@@ -156,10 +156,11 @@ def _record_items(feed: Feed, entries: list[Entry], *, pull: bool) -> tuple[list
         item = _insert_item(feed, entry)
         if item is None:
             continue
-        if pull and entry.url.startswith(("http://", "https://")):
-            item.source = interim.source_for_url(entry.url)
+        source = interim.source_for_url(entry.url) if pull else None
+        if source is not None:
+            item.source = source
             item.save(update_fields=["source", "updated_at"])
-            sources.append(item.source_id)
+            sources.append(source.pk)
         items.append(item)
     return items, sources
 

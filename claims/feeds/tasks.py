@@ -5,14 +5,18 @@ returning): a broker outage leaves the work pending in the database (``matched_a
 empty, ``next_poll_at`` due) and the beat task re-queues it.
 """
 
+import logging
 import random
 
 from celery import shared_task
 from django.conf import settings
+from kombu.exceptions import OperationalError
 
 from claims.feeds import interim, matching, polling, reviews
 from claims.feeds.interim import FetchFailed
 from factcheck.queueing import enqueue
+
+logger = logging.getLogger(__name__)
 
 
 def retry_countdown(retries: int, retry_after: float | None = None) -> float:
@@ -22,13 +26,23 @@ def retry_countdown(retries: int, retry_after: float | None = None) -> float:
     return min(max(retry_after or 0, random.uniform(base / 2, base)), ceiling)
 
 
+def enqueue_poll(feed_id: int) -> bool:
+    """Queue a poll on FEEDS_POLL_QUEUE; a broker outage is logged and left to the lease (see polling)."""
+    try:
+        poll_feed.apply_async((feed_id,), queue=settings.FEEDS_POLL_QUEUE)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        logger.warning("broker unavailable, poll of feed %s left for the next beat: %s", feed_id, exc)
+        return False
+    return True
+
+
 @shared_task(name="claims.poll_due_feeds")
 def poll_due_feeds() -> int:
     """Queue a poll of every due feed and re-queue work whose task was lost (Celery beat); return polls."""
     feed_ids = polling.due_feed_ids()
     polling.feeds_lease(feed_ids=feed_ids)
     for feed_id in feed_ids:
-        enqueue(poll_feed, feed_id)
+        enqueue_poll(feed_id)
     pending = polling.pending_work()
     for item_id in pending.items_to_match:
         enqueue(match_feed_item, item_id)

@@ -42,13 +42,23 @@ def http_get(url: str, *, etag: str = "", last_modified: str = "") -> HttpRespon
     """Fetch ``url`` conditionally through the project's fetcher; raise :class:`FetchFailed` on any error.
 
     Feeds, sitemaps and API answers are XML or JSON, so any content type is accepted; the fetcher's
-    SSRF guard, robots.txt, redirects and size cap apply as to every fetch.
+    SSRF guard, robots.txt (and its Crawl-delay), redirects, size cap and per-host politeness apply as to
+    every fetch.
     """
-    from sources import fetching
-    from sources.errors import FetchError, InvalidURL
+    from sources import fetching, politeness, robots
+    from sources.errors import FetchError, HostBusy, InvalidURL
+    from sources.urls_normalize import url_host
 
     try:
-        result = fetching.fetch(url, etag=etag, last_modified=last_modified, any_content_type=True)
+        delay = robots.crawl_delay(url)
+    except (FetchError, InvalidURL):
+        delay = None  # the fetch below raises the same error
+    try:
+        # The same per-host budget as source pulls: a feed's host is often the host of its items.
+        with politeness.host_slot(url_host(url), min_delay=min(delay or 0.0, 60.0)):
+            result = fetching.fetch(url, etag=etag, last_modified=last_modified, any_content_type=True)
+    except HostBusy as exc:
+        raise FetchFailed(str(exc), transient=True, retry_after=exc.wait) from None
     except FetchError as exc:
         raise FetchFailed(exc.reason, transient=exc.transient, retry_after=exc.retry_after) from None
     except InvalidURL as exc:

@@ -234,3 +234,23 @@ def test_beat_polls_feeds_through_the_real_broker_and_worker(transactional_db, w
     assert FeedItem.objects.filter(feed=good).count() == 2, (tmp_path / "worker.log").read_text()[-3000:]
     assert Source.objects.filter(feed_items__feed=good, state=Source.State.OK).count() == 2
     assert "not an RSS or Atom feed" in broken.last_error
+
+
+def test_a_large_sitemap_is_taken_in_batches_newest_first(web, settings):
+    settings.FEEDS_MAX_NEW_ITEMS_PER_POLL = 1
+    base = base_url(web)
+    web.expect_request("/sitemap.xml").respond_with_data(
+        fixture("sitemap.xml", base), content_type="application/xml", headers={"ETag": '"s1"'}
+    )
+    for page in ("/checks/offshore-wind-40-percent", "/checks/older-check"):
+        web.expect_request(page).respond_with_data(ARTICLE, content_type="text/html")
+    feed = make_feed(web, "/sitemap.xml", kind=Feed.Kind.SITEMAP)
+
+    run(poll_feed, feed.pk)
+    assert list(FeedItem.objects.values_list("url", flat=True)) == [f"{base}/checks/offshore-wind-40-percent"]
+    run(poll_feed, feed.pk)
+    run(poll_feed, feed.pk)
+
+    assert FeedItem.objects.filter(feed=feed).count() == 2
+    conditional = [r for r in requests_to(web, "/sitemap.xml") if "If-None-Match" in r.headers]
+    assert len(conditional) == 1  # validators kept only once the backlog was taken

@@ -146,11 +146,14 @@ def _insert_item(feed: Feed, entry: Entry) -> FeedItem | None:
         return None  # Recorded by a concurrent poll of the same feed: detected once all the same.
 
 
-def _record_items(feed: Feed, entries: list[Entry], *, pull: bool) -> tuple[list[FeedItem], list[int]]:
+def _record_items(feed: Feed, entries: list[Entry], *, pull: bool) -> tuple[list[FeedItem], list[int], bool]:
+    """Record the entries not seen before (at most a batch); return items, sources to pull, backlog left."""
     known = set(
         FeedItem.objects.filter(feed=feed, guid__in=[e.guid for e in entries]).values_list("guid", flat=True)
     )
-    fresh = [e for e in entries if e.guid not in known][: settings.FEEDS_MAX_NEW_ITEMS_PER_POLL]
+    fresh = [e for e in entries if e.guid not in known]
+    backlog = len(fresh) > settings.FEEDS_MAX_NEW_ITEMS_PER_POLL
+    fresh = fresh[: settings.FEEDS_MAX_NEW_ITEMS_PER_POLL]
     items, sources = [], []
     for entry in fresh:
         item = _insert_item(feed, entry)
@@ -162,7 +165,7 @@ def _record_items(feed: Feed, entries: list[Entry], *, pull: bool) -> tuple[list
             item.save(update_fields=["source", "updated_at"])
             sources.append(source.pk)
         items.append(item)
-    return items, sources
+    return items, sources, backlog
 
 
 def feed_poll(*, feed_id: int) -> PollOutcome:
@@ -198,9 +201,11 @@ def feed_poll(*, feed_id: int) -> PollOutcome:
         outcome.error = exc.message
         return outcome
     with transaction.atomic():
-        items, outcome.pull_sources = _record_items(
+        items, outcome.pull_sources, backlog = _record_items(
             feed, entries, pull=feed.kind != Feed.Kind.CLAIMREVIEW_PAGE
         )
+        # More new entries than one poll takes (a large sitemap added): keep no validators, so that
+        # the next poll reads the document again and takes the next batch instead of getting a 304.
         by_url = {item.url: item for item in items}
         for data in reviews:
             item = by_url.get(data.url) or FeedItem.objects.filter(feed=feed, guid=data.url).first()
@@ -208,8 +213,8 @@ def feed_poll(*, feed_id: int) -> PollOutcome:
             if result.changed:
                 outcome.reviews.append(result.review.pk)
         Feed.objects.filter(pk=feed_id).update(
-            etag=response.etag[:512],
-            last_modified=response.last_modified[:128],
+            etag="" if backlog else response.etag[:512],
+            last_modified="" if backlog else response.last_modified[:128],
             last_polled_at=now,
             last_status=response.status,
             last_error="",

@@ -291,6 +291,23 @@ CELERY_BEAT_SCHEDULE["sources.refresh_due_sources"] = {
     "schedule": SOURCES_REFRESH_EVERY,
 }
 
+# --- claims workflow (see docs/workflow.md) -------------------------------------------------------
+# Two-person rule: the editor who approves a verdict must not be its author.
+CLAIMS_TWO_PERSON_RULE = env_bool("CLAIMS_TWO_PERSON_RULE", True)
+# History change reasons are free text (send-back comments, dismissal reasons): no 100-character cap.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- claims ingestion (see docs/ingestion.md) ----------------------------------------------------
+# Sources cited by a claim under review are watched (re-pulled often) for this many days after assignment.
+CLAIMS_WATCH_DAYS = env_int("CLAIMS_WATCH_DAYS", 14, minimum=1)
+# An article still queued/fetching/analysing this long after its last change is queued again (a lost
+# broker message, a worker killed mid-analysis).
+CLAIMS_ANALYSIS_STALE_AFTER = env_int("CLAIMS_ANALYSIS_STALE_AFTER", 600, minimum=30)
+CELERY_BEAT_SCHEDULE["claims.requeue_stale_articles"] = {
+    "task": "claims.requeue_stale_articles",
+    "schedule": env_float("CLAIMS_REQUEUE_EVERY", 120.0, minimum=1.0),
+}
+
 # --- Follow-up feeds (claims.feeds; see docs/feeds.md) -------------------------------------------
 FEEDS_BEAT_SECONDS = env_int("FEEDS_BEAT_SECONDS", 60, minimum=10)
 FEEDS_MAX_DUE_PER_BEAT = env_int("FEEDS_MAX_DUE_PER_BEAT", 500, minimum=1)

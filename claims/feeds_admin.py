@@ -16,8 +16,8 @@ from claims.errors import DomainError
 from claims.feeds import leads
 from claims.feeds.factchecktools import LEAD_SOURCES
 from claims.feeds.tasks import enqueue_poll
-from claims.models import Claim
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
+from claims.permissions import visible_claims
 
 
 def _link(url: str) -> str:
@@ -97,6 +97,10 @@ class ClaimLeadAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # Leads come from matching and searches, never typed in.
 
+    def get_queryset(self, request):
+        # Reviewers see the leads of the claims assigned to them, as with the claims themselves.
+        return super().get_queryset(request).filter(claim__in=visible_claims(request.user))
+
     @admin.display(description="URL")
     def link(self, lead: ClaimLead) -> str:
         return _link(lead.url)
@@ -145,9 +149,9 @@ class ClaimLeadAdmin(admin.ModelAdmin):
 
     def search_view(self, request, claim_id: int):
         """GET: the lead sources to search for the claim; POST: search them and list the claim's leads."""
+        claim = get_object_or_404(visible_claims(request.user), pk=claim_id)
         if not self.has_change_permission(request):
             raise PermissionDenied
-        claim = get_object_or_404(Claim, pk=claim_id)
         sources = [{"name": name, "enabled": s.enabled()} for name, s in LEAD_SOURCES.items()]
         if request.method == "POST":
             names = [n for n in request.POST.getlist("source") if n in LEAD_SOURCES] or None

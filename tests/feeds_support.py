@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from django.contrib.auth.models import Permission, User
 from django.test import TestCase
-from django.utils import timezone
 
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Verdict
 from claims.models_feeds import Feed
+from tests.factories import EditorFactory, RatingFactory, ReviewerFactory, VerdictFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -28,37 +27,21 @@ def make_claim(text: str, status: str = Claim.Status.OPEN) -> Claim:
     return Claim.objects.create(text=text, status=status)
 
 
-def rating_scale() -> dict[str, Rating]:
-    values = {"false": 0, "mostly-false": 1, "half-true": 2, "mostly-true": 3, "true": 4}
-    return {
-        slug: Rating.objects.get_or_create(
-            slug=slug, defaults={"label": slug.title(), "value": v, "order": v}
-        )[0]
-        for slug, v in values.items()
-    }
-
-
 def publish(claim: Claim, rating_slug: str) -> Verdict:
-    author = User.objects.get_or_create(username="verdict-author")[0]
-    verdict = Verdict.objects.create(
-        claim=claim,
-        rating=rating_scale()[rating_slug],
-        author=author,
-        state=Verdict.State.PUBLISHED,
-        published_at=timezone.now(),
-    )
+    """Give ``claim`` a published verdict rated ``rating_slug`` (of the migrated default scale)."""
+    verdict = VerdictFactory(claim=claim, rating=RatingFactory(slug=rating_slug), published=True)
     Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.PUBLISHED)
     claim.refresh_from_db()
     return verdict
 
 
-def reviewer(username: str = "reviewer", *, allowed: bool = True) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests", is_staff=True)
-    if allowed:
-        user.user_permissions.add(
-            *Permission.objects.filter(codename__in=["change_claimlead", "view_claimlead", "view_claim"])
-        )
-    return User.objects.get(pk=user.pk)  # drop the permission cache
+def editor():
+    return EditorFactory()
+
+
+def reviewer():
+    """A reviewer assigned to no claim: sees no claim, so may not work any claim's leads."""
+    return ReviewerFactory()
 
 
 def run(task, *args):

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import Evidence
+from claims.models import Claim, Evidence
 from claims.models_feeds import ClaimLead, ExternalReview
-from tests.feeds_support import make_claim, reviewer
+from tests.feeds_support import editor, make_claim, reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def hostile_lead():
 
 def test_fetched_text_in_the_lead_list_is_escaped(client):
     hostile_lead()
-    client.force_login(reviewer())
+    client.force_login(editor())
 
     page = client.get(reverse("admin:claims_claimlead_changelist"))
 
@@ -32,9 +32,11 @@ def test_fetched_text_in_the_lead_list_is_escaped(client):
     assert b"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page.content
 
 
-def test_the_accept_action_adds_evidence_with_its_stance(client):
+def test_the_claims_assignee_accepts_a_lead_as_evidence_with_a_stance_from_the_admin(client):
     lead = hostile_lead()
-    client.force_login(reviewer())
+    assignee = reviewer()
+    Claim.objects.filter(pk=lead.claim_id).update(assignee=assignee, status=Claim.Status.RESEARCHING)
+    client.force_login(assignee)
 
     client.post(
         reverse("admin:claims_claimlead_changelist"),
@@ -44,3 +46,12 @@ def test_the_accept_action_adds_evidence_with_its_stance(client):
     lead.refresh_from_db()
     assert lead.state == ClaimLead.State.ACCEPTED
     assert Evidence.objects.get(claim=lead.claim).stance == "refutes"
+
+
+def test_a_reviewer_sees_only_the_leads_of_claims_assigned_to_them(client):
+    hostile_lead()
+    client.force_login(reviewer())
+
+    page = client.get(reverse("admin:claims_claimlead_changelist"))
+
+    assert page.status_code == 200 and b"evil.example" not in page.content

@@ -8,7 +8,7 @@ from claims.feeds.leads import lead_accept, lead_dismiss
 from claims.feeds.tasks import poll_due_feeds, poll_feed
 from claims.models import Claim, ClaimEvent, Evidence
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
-from tests.feeds_support import base_url, fixture, make_claim, make_feed, publish, reviewer, run
+from tests.feeds_support import base_url, editor, fixture, make_claim, make_feed, publish, reviewer, run
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_accepting_a_lead_adds_the_review_as_evidence_with_the_chosen_stance(web
     run(poll_feed, feed.pk)
     lead = wind.leads.get()
 
-    lead_accept(lead_id=lead.pk, actor=reviewer(), stance="refutes")
+    lead_accept(lead_id=lead.pk, actor=editor(), stance="refutes")
 
     evidence = Evidence.objects.get(claim=wind)
     assert evidence.source.url == "https://checkers.example.org/checks/offshore-wind-40-percent"
@@ -118,14 +118,14 @@ def test_accepting_a_lead_adds_the_review_as_evidence_with_the_chosen_stance(web
     lead.refresh_from_db()
     assert lead.state == ClaimLead.State.ACCEPTED and lead.evidence == evidence
     with pytest.raises(TransitionNotAllowed):
-        lead_accept(lead_id=lead.pk, actor=reviewer("second"), stance="supports")
+        lead_accept(lead_id=lead.pk, actor=editor(), stance="supports")
 
 
 def test_a_dismissed_lead_is_not_proposed_again_when_the_review_is_seen_again(web):
     feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     run(poll_feed, feed.pk)
-    lead_dismiss(lead_id=wind.leads.get().pk, actor=reviewer())
+    lead_dismiss(lead_id=wind.leads.get().pk, actor=editor())
     ExternalReview.objects.update(textual_rating="Wrong")  # so that the next poll updates and re-matches
     feed.refresh_from_db()
     feed.etag = feed.last_modified = ""
@@ -136,14 +136,20 @@ def test_a_dismissed_lead_is_not_proposed_again_when_the_review_is_seen_again(we
     assert list(wind.leads.values_list("state", flat=True)) == [ClaimLead.State.DISMISSED]
 
 
-def test_deciding_on_a_lead_needs_the_permission(web):
+def test_only_editors_and_the_claims_assignee_decide_on_its_leads(web):
     feed = serve_checks(web)
     wind = make_claim("Offshore wind supplied 40 percent of Britain's electricity in October.")
     run(poll_feed, feed.pk)
+    lead = wind.leads.get()
 
     with pytest.raises(NotPermitted):
-        lead_dismiss(lead_id=wind.leads.get().pk, actor=reviewer(allowed=False))
+        lead_dismiss(lead_id=lead.pk, actor=reviewer())
     assert wind.leads.get().state == ClaimLead.State.NEW
+
+    assignee = reviewer()
+    Claim.objects.filter(pk=wind.pk).update(assignee=assignee, status=Claim.Status.RESEARCHING)
+    lead_dismiss(lead_id=lead.pk, actor=assignee)
+    assert wind.leads.get().state == ClaimLead.State.DISMISSED
 
 
 def test_the_beat_matches_items_and_reviews_whose_matching_task_was_lost():

@@ -1,18 +1,12 @@
-"""Where feeds call other parts of the project, with stand-ins for those not merged yet.
+"""Where feeds call other parts of the project (the sources app, the matching rankers).
 
 ``http_get``, ``source_for_url`` and ``request_pull`` adapt the sources app (fetcher errors become
-:class:`FetchFailed`). The others first use the real implementation when it can be imported
-(``claims.services``, ``claims.matching``) and fall back to a small local version otherwise, so that feeds
-work before those branches merge; delete each fallback once its real one lands:
-
-- ``evidence_add`` / ``claim_flag_needs_update`` fallback: minimal writes with an audit event.
-- ``get_ranker`` fallback: :class:`claims.feeds.lexical.LexicalRanker`.
+:class:`FetchFailed`). ``get_ranker`` uses ``claims.matching`` when it can be imported and otherwise the
+interim :class:`claims.feeds.lexical.LexicalRanker` (delete the fallback once matching lands).
 """
 
 import logging
 from dataclasses import dataclass
-
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -89,59 +83,6 @@ def request_pull(source_ids: list[int]) -> None:
     from sources.services import request_pull as real
 
     real(source_ids)
-
-
-def evidence_add(*, claim, actor, url: str, stance: str, excerpt: str, note: str):
-    """Attach ``url`` to ``claim`` as evidence with ``stance``; return the Evidence."""
-    try:
-        from claims.services import evidence_add as real
-    except ImportError:
-        from claims.models import ClaimEvent, Evidence
-
-        source = source_for_url(url)
-        if source is None:
-            from claims.errors import InvalidInput
-
-            raise InvalidInput(f"{url!r} cannot be fetched, so it cannot be evidence") from None
-        with transaction.atomic():
-            evidence = Evidence.objects.create(
-                claim=claim,
-                source=source,
-                stance=stance,
-                excerpt=excerpt,
-                note=note,
-                origin=Evidence.Origin.ADDED,
-                added_by=actor,
-            )
-            ClaimEvent.objects.create(claim=claim, actor=actor, action="evidence_add", data={"url": url})
-        return evidence
-    return real(claim=claim, actor=actor, url=url, stance=stance, excerpt=excerpt, note=note, origin="added")
-
-
-def claim_flag_needs_update(*, claim, reason: str, data: dict) -> None:
-    """Flag a published claim for the editor (needs-update) with ``reason``; repeats change nothing."""
-    try:
-        from claims.services import claim_flag_needs_update as real
-    except ImportError:
-        from claims.models import Claim, ClaimEvent
-
-        with transaction.atomic():
-            locked = Claim.objects.select_for_update().get(pk=claim.pk)
-            if locked.status != Claim.Status.PUBLISHED:
-                return
-            Claim.objects.filter(pk=claim.pk).update(
-                status=Claim.Status.NEEDS_UPDATE, version=locked.version + 1
-            )
-            ClaimEvent.objects.create(
-                claim=locked,
-                action="flag_needs_update",
-                from_status=locked.status,
-                to_status=Claim.Status.NEEDS_UPDATE,
-                comment=reason,
-                data=data,
-            )
-        return
-    real(claim=claim, reason=reason, data=data)
 
 
 def get_ranker():

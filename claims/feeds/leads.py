@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from claims import services
 from claims.errors import InvalidInput, NotPermitted, TransitionNotAllowed
-from claims.feeds import interim
 from claims.feeds.errors import ConnectorError
 from claims.feeds.factchecktools import LEAD_SOURCES, enabled_lead_sources
 from claims.feeds.lexical import LexicalRanker, claim_text
@@ -14,8 +14,8 @@ from claims.feeds.matching import lead_for_review
 from claims.feeds.reviews import external_review_upsert
 from claims.models import Claim, Evidence
 from claims.models_feeds import ClaimLead
+from claims.permissions import can_view_claim
 
-PERMISSION = "claims.change_claimlead"
 STANCES = {
     Evidence.Stance.SUPPORTS,
     Evidence.Stance.REFUTES,
@@ -24,9 +24,10 @@ STANCES = {
 }
 
 
-def _check(actor) -> None:
-    if actor is None or not actor.has_perm(PERMISSION):
-        raise NotPermitted("deciding on leads needs the 'change claim lead' permission")
+def _check(actor, claim: Claim) -> None:
+    # The people who work the claim decide on its leads: editors and the claim's assignee.
+    if not can_view_claim(actor, claim):
+        raise NotPermitted("Only editors and the claim's assignee may work its leads.")
 
 
 def _lock_new(lead_id: int) -> ClaimLead:
@@ -48,19 +49,23 @@ def _excerpt(lead: ClaimLead) -> str:
 
 
 def lead_accept(*, lead_id: int, actor, stance: str) -> ClaimLead:
-    """Accept a new lead as evidence on its claim with ``stance``; raise if decided or not permitted."""
-    _check(actor)
+    """Accept a new lead as evidence on its claim with ``stance``; raise if decided or not permitted.
+
+    ``evidence_add`` applies its own rules too (e.g. no evidence changes on a published claim).
+    """
     if stance not in STANCES:
         raise InvalidInput(f"stance must be one of {sorted(STANCES)}, got {stance!r}")
     with transaction.atomic():
         lead = _lock_new(lead_id)
-        evidence = interim.evidence_add(
+        _check(actor, lead.claim)
+        evidence = services.evidence_add(
             claim=lead.claim,
             actor=actor,
             url=lead.url,
             stance=stance,
             excerpt=_excerpt(lead),
             note=lead.headline,
+            origin=Evidence.Origin.ADDED,
         )
         lead.state = ClaimLead.State.ACCEPTED
         lead.evidence = evidence
@@ -72,9 +77,9 @@ def lead_accept(*, lead_id: int, actor, stance: str) -> ClaimLead:
 
 def lead_dismiss(*, lead_id: int, actor) -> ClaimLead:
     """Dismiss a new lead (it is never proposed again); raise if decided or not permitted."""
-    _check(actor)
     with transaction.atomic():
         lead = _lock_new(lead_id)
+        _check(actor, lead.claim)
         lead.state = ClaimLead.State.DISMISSED
         lead.decided_by = actor
         lead.decided_at = timezone.now()
@@ -94,8 +99,8 @@ def claim_search_leads(*, claim_id: int, actor, source_names: list[str] | None =
     A failing source is reported in ``errors`` without stopping the others. The searches run before
     any write (no network I/O inside a transaction).
     """
-    _check(actor)
     claim = Claim.objects.select_related("article").get(pk=claim_id)
+    _check(actor, claim)
     sources = (
         [LEAD_SOURCES[name] for name in source_names if name in LEAD_SOURCES]
         if source_names

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims import services
+from claims.errors import TransitionNotAllowed
 from claims.feeds import interim
 from claims.feeds.ratings import contradicts, our_verdict
 from claims.models import Claim
@@ -60,6 +62,14 @@ def _record(*, claim: Claim, score: float, **target) -> tuple[ClaimLead, bool]:
         return ClaimLead.objects.get(claim=claim, **target), False
 
 
+def _flag(*, claim: Claim, reason: str, data: dict) -> None:
+    try:
+        services.claim_flag_needs_update(claim=claim, reason=reason, data=data)
+    except TransitionNotAllowed:
+        # The claim left "published" since it was read (corrected, already flagged): nothing to flag.
+        logger.info("claim %s not flagged (no longer published): %s", claim.pk, reason)
+
+
 def lead_for_review(
     *, claim: Claim, review: ExternalReview, score: float, may_flag: bool = True
 ) -> tuple[ClaimLead, bool]:
@@ -73,7 +83,7 @@ def lead_for_review(
     if contradicts(ours, review.verdict):
         ClaimLead.objects.filter(pk=lead.pk).update(contradicts=True)
         lead.contradicts = True
-        interim.claim_flag_needs_update(
+        _flag(
             claim=claim,
             reason=f"{lead.headline}, contradicting our published rating ({ours})",
             data={"lead": lead.pk, "external_review": review.pk, "url": review.url},
@@ -85,10 +95,8 @@ def lead_for_item(*, claim: Claim, item: FeedItem, score: float) -> tuple[ClaimL
     """Record "follow-up report" on ``claim``; flag it if published."""
     lead, created = _record(claim=claim, score=score, kind=ClaimLead.Kind.FOLLOW_UP, feed_item=item)
     if created and claim.status == Claim.Status.PUBLISHED:
-        interim.claim_flag_needs_update(
-            claim=claim,
-            reason=lead.headline,
-            data={"lead": lead.pk, "feed_item": item.pk, "url": item.url},
+        _flag(
+            claim=claim, reason=lead.headline, data={"lead": lead.pk, "feed_item": item.pk, "url": item.url}
         )
     return lead, created
 

@@ -6,4 +6,6 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        from claims import receivers  # noqa: F401 - connects the signal receivers
+        # Connect the signal receivers: the domain's follow-ups, and the email notifications (whose tasks
+        # this also registers, in the web process and the worker alike).
+        from claims import notifications, receivers  # noqa: F401

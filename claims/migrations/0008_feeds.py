@@ -20,7 +20,7 @@ def grant_feed_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_article_sentences'),
+        ('claims', '0007_claim_checkworthiness_index'),
         ('sources', '0002_pull_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),

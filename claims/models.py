@@ -383,3 +383,6 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}->{self.to_status}"
+
+
+from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem  # noqa: E402,F401

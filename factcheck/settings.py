@@ -329,3 +329,24 @@ CELERY_BEAT_SCHEDULE["claims-overdue-digest"] = {
     "task": "claims.send_overdue_digest",
     "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR),
 }
+
+# --- Follow-up feeds (claims.feeds; see docs/feeds.md) -------------------------------------------
+FEEDS_BEAT_SECONDS = env_int("FEEDS_BEAT_SECONDS", 60, minimum=10)
+FEEDS_MAX_DUE_PER_BEAT = env_int("FEEDS_MAX_DUE_PER_BEAT", 500, minimum=1)
+FEEDS_POLL_LEASE_SECONDS = env_int("FEEDS_POLL_LEASE_SECONDS", 900, minimum=60)
+FEEDS_SWEEP_GRACE_SECONDS = env_int("FEEDS_SWEEP_GRACE_SECONDS", 300, minimum=30)
+FEEDS_POLL_QUEUE = env_str("FEEDS_POLL_QUEUE", "io")  # polls fetch: the threads/gevent workers' queue
+FEEDS_POLL_RETRIES = env_int("FEEDS_POLL_RETRIES", 3, minimum=0)
+FEEDS_RETRY_BASE_SECONDS = env_float("FEEDS_RETRY_BASE_SECONDS", 30.0, minimum=0.0)
+FEEDS_MAX_NEW_ITEMS_PER_POLL = env_int("FEEDS_MAX_NEW_ITEMS_PER_POLL", 100, minimum=1)
+FEEDS_MATCH_THRESHOLD = env_float("FEEDS_MATCH_THRESHOLD", 0.0, minimum=0.0)  # 0: the ranker's own
+FEEDS_MATCH_LIMIT = env_int("FEEDS_MATCH_LIMIT", 5, minimum=1)
+FACTCHECK_TOOLS_API_KEY = env_str("FACTCHECK_TOOLS_API_KEY")
+FACTCHECK_TOOLS_URL = env_str(
+    "FACTCHECK_TOOLS_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+FACTCHECK_TOOLS_MAX_PAGES = env_int("FACTCHECK_TOOLS_MAX_PAGES", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["claims.poll_due_feeds"] = {
+    "task": "claims.poll_due_feeds",
+    "schedule": float(FEEDS_BEAT_SECONDS),
+}

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from claims import feeds_admin  # noqa: F401 - feeds, feed items, external reviews and claim leads
 from claims.admin import articles, claims, evidence, people, verdicts  # noqa: F401 - registers the ModelAdmins
 
 admin.site.index_template = "claims/admin/index.html"

@@ -24,6 +24,17 @@ import factcheck.request_id  # noqa: F401 - connects the signals that carry requ
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
 
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """Queue by task name, read from settings at send time (tests route to a queue of their own)."""
+    from django.conf import settings
+
+    if name.startswith("sources."):
+        return {"queue": settings.SOURCES_PULL_QUEUE}
+    if name == "claims.analyse_article":
+        return {"queue": settings.CLAIMS_ANALYSIS_QUEUE}
+    return None
+
+
 class ReliableTask(Task):
     """Base of every task: a dropped database connection (failover, restart, network blip) is retried.
 
@@ -57,7 +68,7 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     task_default_queue="default",
     task_queues=[Queue("default"), Queue("io")],
-    task_routes={"sources.*": {"queue": "io"}},
+    task_routes=[route_task],
     timezone="UTC",
     enable_utc=True,
     worker_hijack_root_logger=False,

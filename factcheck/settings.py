@@ -309,6 +309,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 CLAIMS_WATCH_DAYS = env_int("CLAIMS_WATCH_DAYS", 14, minimum=1)
 # An article still queued/fetching/analysing this long after its last change is queued again (a lost
 # broker message, a worker killed mid-analysis).
+CLAIMS_ANALYSIS_QUEUE = env_str("CLAIMS_ANALYSIS_QUEUE", "default")
 CLAIMS_ANALYSIS_STALE_AFTER = env_int("CLAIMS_ANALYSIS_STALE_AFTER", 600, minimum=30)
 CELERY_BEAT_SCHEDULE["claims.requeue_stale_articles"] = {
     "task": "claims.requeue_stale_articles",

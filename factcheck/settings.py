@@ -204,3 +204,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEO
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Claim matching (claims.matching, docs/matching.md) ----------------------------------------
+MATCHING_RANKER = env_str("MATCHING_RANKER", "lexical")
+if MATCHING_RANKER not in ("lexical", "semantic", "combined"):
+    raise ImproperlyConfigured(
+        f"MATCHING_RANKER must be lexical, semantic or combined, got {MATCHING_RANKER!r}"
+    )
+# Where the semantic ranker keeps embeddings between runs (evaluation, rebuilds); empty: memory only.
+MATCHING_EMBEDDING_CACHE_DIR = env_str("MATCHING_EMBEDDING_CACHE_DIR", "")

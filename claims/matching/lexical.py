@@ -229,3 +229,13 @@ class LexicalRanker:
         candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
         norm = self.self_score(weights, length) or 1.0
         return [(self._keys[slot], min(float(scores[slot]) / norm, 1.0)) for slot in candidates]
+
+    def score_keys(self, text: str, keys: list) -> list[float]:
+        """Return the normalised score of ``text`` against each indexed key (unknown keys get 0)."""
+        weights, length = query_terms(text, self.params)
+        scores = self.raw_scores(weights)
+        norm = self.self_score(weights, length) or 1.0
+        return [
+            min(float(scores[self._slot_of[key]]) / norm, 1.0) if key in self._slot_of else 0.0
+            for key in keys
+        ]

@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# A short stopword list: function words only. Negations ("not", "no") are kept out of it on purpose:
-# a claim and its denial are the same claim for matching, but words like "never" carry topic in
-# slogans; they are cheap to keep because their IDF is low anyway.
+# Function words only, plus tweet debris (rt, amp, pic). Negations ("not", "no", "never") stay indexed:
+# a claim and its denial are the same claim for matching, and their low IDF keeps them from dominating.
 _STOPWORD_LIST = """
     a about above after again against all am an and any are aren as at be because been before being below
     between both but by can could couldn did didn do does doesn doing don down during each few for from

@@ -93,4 +93,18 @@ def get_ranker():
         from claims.feeds.lexical import LexicalRanker
 
         return LexicalRanker()
-    return real()
+    from django.db.models import Q
+
+    from claims.models import Claim
+
+    # Indexed per call from the database (cannot drift); a shared index kept in step with the claims
+    # table replaces this once claim matching is wired to the database.
+    ranker = real()
+    claims = Claim.objects.exclude(
+        status__in=[Claim.Status.CANDIDATE, Claim.Status.DISMISSED, Claim.Status.DUPLICATE]
+    ).exclude(Q(text="") & Q(restatement=""))
+    ranker.index(
+        (claim.pk, f"{claim.restatement} {claim.text}".strip())
+        for claim in claims.only("pk", "text", "restatement")
+    )
+    return ranker

@@ -352,3 +352,12 @@ CELERY_BEAT_SCHEDULE["claims.poll_due_feeds"] = {
     "task": "claims.poll_due_feeds",
     "schedule": float(FEEDS_BEAT_SECONDS),
 }
+
+# --- Claim matching (claims.matching, docs/matching.md) ----------------------------------------
+MATCHING_RANKER = env_str("MATCHING_RANKER", "lexical")
+if MATCHING_RANKER not in ("lexical", "semantic", "combined"):
+    raise ImproperlyConfigured(
+        f"MATCHING_RANKER must be lexical, semantic or combined, got {MATCHING_RANKER!r}"
+    )
+# Where the semantic ranker keeps embeddings between runs (evaluation, rebuilds); empty: memory only.
+MATCHING_EMBEDDING_CACHE_DIR = env_str("MATCHING_EMBEDDING_CACHE_DIR", "")

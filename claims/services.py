@@ -200,6 +200,7 @@ def claim_create(
         if cited_sources:
             claim.cited_sources.add(*cited_sources)
         ClaimEvent.objects.create(claim=claim, actor=actor, action="create", from_status="", to_status=status)
+        signals.send_on_commit(signals.claims_created, sender=Claim, claim_ids=[claim.pk])
     return claim
 
 
@@ -248,6 +249,7 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
                 for claim in claims
             ]
         )
+        signals.send_on_commit(signals.claims_created, sender=Claim, claim_ids=[c.pk for c in claims])
     return claims
 
 

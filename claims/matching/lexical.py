@@ -81,7 +81,7 @@ class LexicalRanker:
         self._df: list[int] = []
         # Postings per (field, term id) as Python lists (cheap appends), compiled to arrays on demand.
         self._postings: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
-        self._compiled: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._compiled: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._slot_of: dict = {}
         self._keys: list = []
         self._terms: list[tuple[Counter, Counter] | None] = []
@@ -165,15 +165,18 @@ class LexicalRanker:
                     ids.add(tid)
         return ids
 
-    def _posting(self, field: int, tid: int) -> tuple[np.ndarray, np.ndarray] | None:
+    def _posting(self, field: int, tid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         compiled = self._compiled.get((field, tid))
         if compiled is None:
             raw = self._postings.get((field, tid))
             if not raw or not raw[0]:
                 return None
+            slots = np.asarray(raw[0], dtype=np.int64)
+            # A slot's field lengths never change, so they are copied next to the term frequencies once.
             compiled = self._compiled[(field, tid)] = (
-                np.asarray(raw[0], dtype=np.int64),
+                slots,
                 np.asarray(raw[1], dtype=np.float32),
+                self._lengths[slots, field],
             )
         return compiled
 
@@ -200,8 +203,7 @@ class LexicalRanker:
                 posting = self._posting(field, tid)
                 if posting is None:
                     continue
-                slots, tfs = posting
-                lengths = self._lengths[slots, field]
+                slots, tfs, lengths = posting
                 scores[slots] += (weight * idf * field_weights[field]) * self._saturate(tfs, lengths, field)
         return scores
 

@@ -62,9 +62,7 @@ class ClaimMatch(TimestampedModel):
 class ClaimAppearance(TimestampedModel):
     """A checked claim said again: by whom, in which article, when (linked from a confirmed match)."""
 
-    checked_claim = models.ForeignKey(
-        "claims.Claim", on_delete=models.CASCADE, related_name="appearances"
-    )
+    checked_claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="appearances")
     claim = models.ForeignKey(
         "claims.Claim",
         on_delete=models.CASCADE,
@@ -82,9 +80,7 @@ class ClaimAppearance(TimestampedModel):
         related_name="appearances",
     )
     appeared_at = models.DateTimeField(help_text="The article's publication date, else when it was found.")
-    match = models.ForeignKey(
-        ClaimMatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    match = models.ForeignKey(ClaimMatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -113,9 +113,7 @@ def ranked_claims(
     hits = claim_index().rank(text, k=limit * 3 + len(exclude))
     scores = {pk: score for pk, score in hits if score >= threshold and pk not in exclude}
     claims = Claim.objects.filter(status__in=statuses).in_bulk(list(scores))
-    ranked = sorted(
-        claims.values(), key=lambda c: (c.status not in PUBLISHED_STATUSES, -scores[c.pk], c.pk)
-    )
+    ranked = sorted(claims.values(), key=lambda c: (c.status not in PUBLISHED_STATUSES, -scores[c.pk], c.pk))
     return [(claim, scores[claim.pk]) for claim in ranked[:limit]]
 
 
@@ -130,9 +128,7 @@ def match_claim(*, claim_id: int) -> list[int]:
         return []
     suggest, confirm = thresholds()
     text = f"{claim.text}\n{claim.restatement}".strip()
-    hits = ranked_claims(
-        text, limit=settings.MATCHING_MAX_SUGGESTIONS, threshold=suggest, exclude={claim.pk}
-    )
+    hits = ranked_claims(text, limit=settings.MATCHING_MAX_SUGGESTIONS, threshold=suggest, exclude={claim.pk})
     known = set(ClaimMatch.objects.filter(claim=claim).values_list("candidate_id", flat=True))
     # The reverse pair, already decided from the other side, is not suggested again either.
     known |= set(ClaimMatch.objects.filter(candidate=claim).values_list("claim_id", flat=True))

@@ -79,7 +79,8 @@ def test_numeric_claims_get_same_and_conflicting_quantities_first_and_marked(
     first = suggestions(lobbyists)
     marked = [(e.excerpt, e.quantity_match) for e in lobbyists.evidence.order_by("id")]
     assert (
-        "Official records list more than 40 meetings between the minister and energy lobbyists during the year.",
+        "Official records list more than 40 meetings between the minister and energy lobbyists "
+        "during the year.",
         "conflicting",
     ) in marked
     assert first[0].quantity_match in ("same", "conflicting")

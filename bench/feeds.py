@@ -2,7 +2,7 @@
 
 Run from the project root: ``python bench/feeds.py [--repeat N] [--claims N]``. Uses the test fixtures
 (tests/fixtures/feeds) and a generated 200-item RSS feed; matching ranks against N generated claim texts
-with the interim lexical ranker (claims.feeds.lexical), without a database.
+with the configured matching ranker (claims.matching.get_ranker), without a database.
 """
 
 import argparse
@@ -22,8 +22,8 @@ import django  # noqa: E402
 django.setup()
 
 from claims.feeds.claimreview_extract import extract_from_html  # noqa: E402
-from claims.feeds.lexical import LexicalRanker  # noqa: E402
 from claims.feeds.parsing import parse_feed  # noqa: E402
+from claims.matching import get_ranker  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "feeds"
 WORDS = [
@@ -96,7 +96,8 @@ def main() -> None:
         lambda: extract_from_html(page, base_url="https://x/"),
     )
     claims = [(i, " ".join(random.sample(WORDS, 14))) for i in range(args.claims)]
-    ranker = LexicalRanker(items=claims)
+    ranker = get_ranker()
+    ranker.index(claims)
     queries = [" ".join(random.sample(WORDS, 10)) for _ in range(50)]
     timed(
         f"lexical matching against {args.claims:,} claims",

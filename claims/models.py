@@ -175,6 +175,12 @@ class Claim(TimestampedModel):
     version = models.PositiveIntegerField(
         default=1, help_text="Optimistic lock: bumped by every service write."
     )
+    quote_check = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For quotes and attributed statements: whether the quoted words appear in each cited "
+        "source, {source_id: {found: exact|near|no, score, url, excerpt_start, excerpt_end}}.",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -207,6 +213,8 @@ class Claim(TimestampedModel):
             models.Index(fields=["assignee", "status", "due_date"], name="claim_queue_idx"),
             # Overdue filter and dashboard: WHERE due_date < today
             models.Index(fields=["due_date"], name="claim_due_idx"),
+            # Matching index refresh (claims.similar): WHERE updated_at >= watermark
+            models.Index(fields=["updated_at"], name="claim_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +330,11 @@ class Evidence(TimestampedModel):
         SUGGESTED = "suggested", "Suggested by the system"
         ADDED = "added", "Added by a person"
 
+    class QuantityMatch(models.TextChoices):
+        SAME = "same", "Same quantity"
+        CONFLICTING = "conflicting", "Conflicting quantity"
+        NONE = "none", "No comparable quantity"
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     snapshot = models.ForeignKey(
@@ -339,6 +352,12 @@ class Evidence(TimestampedModel):
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.ADDED)
     score = models.FloatField(null=True, blank=True, help_text="Match score of a suggested passage.")
     dismissed = models.BooleanField(default=False, help_text="A suggestion the reviewer discarded.")
+    quantity_match = models.CharField(
+        max_length=12,
+        choices=QuantityMatch.choices,
+        blank=True,
+        help_text="Suggested passages of a numeric claim: same or conflicting quantity as the claim.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -386,3 +405,4 @@ class ClaimEvent(models.Model):
 
 
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem  # noqa: E402,F401
+from claims.models_matching import ClaimAppearance, ClaimMatch  # noqa: E402,F401

@@ -82,3 +82,20 @@ def watch_sources_of_claim_under_review(sender, claim_id, **kwargs):
     if ids:
         until = timezone.now() + timedelta(days=settings.CLAIMS_WATCH_DAYS)
         watch_sources(ids, until=until)
+
+
+@receiver(signals.claims_created, dispatch_uid="claims.match_new_claims")
+def match_new_claims(sender, claim_ids, **kwargs):
+    """Compare every new claim with the claims already in the system (one task per claim)."""
+    from claims.tasks import match_claim
+
+    for claim_id in claim_ids:
+        enqueue_on_commit(match_claim, claim_id)
+
+
+@receiver(snapshot_changed, dispatch_uid="claims.suggest_evidence")
+def suggest_evidence_from_new_snapshot(sender, source_id, new_snapshot_id, **kwargs):
+    """A cited source or an evidence URL was pulled: suggest its passages that match the claims."""
+    from claims.tasks import suggest_evidence
+
+    enqueue_on_commit(suggest_evidence, source_id)

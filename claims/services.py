@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from claims import signals, workflow
 from claims.claimreview import claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
-from claims.models import Claim, ClaimEvent, Evidence, Rating, Verdict
+from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
 from sources.errors import InvalidURL
 from sources.models import Source
@@ -200,6 +200,7 @@ def claim_create(
         if cited_sources:
             claim.cited_sources.add(*cited_sources)
         ClaimEvent.objects.create(claim=claim, actor=actor, action="create", from_status="", to_status=status)
+        signals.send_on_commit(signals.claims_created, sender=Claim, claim_ids=[claim.pk])
     return claim
 
 
@@ -248,6 +249,7 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
                 for claim in claims
             ]
         )
+        signals.send_on_commit(signals.claims_created, sender=Claim, claim_ids=[c.pk for c in claims])
     return claims
 
 
@@ -899,3 +901,151 @@ def evidence_update(
             data={"evidence_id": current.pk, "fields": sorted(changes)},
         )
     return current
+
+
+# --- claim matches ----------------------------------------------------------------------------------
+
+
+def _lock_match(match, actor) -> ClaimMatch:
+    if not is_editor(actor):
+        raise NotPermitted(f"{_who(actor)} may not decide on matching suggestions; editors only.")
+    return ClaimMatch.objects.select_for_update().select_related("claim", "candidate").get(pk=match.pk)
+
+
+def _guard_match(match: ClaimMatch, wanted: str) -> bool:
+    """True when the match is already decided as wanted; TransitionNotAllowed when decided otherwise."""
+    if match.state == wanted:
+        return True
+    if match.state != ClaimMatch.State.SUGGESTED:
+        raise TransitionNotAllowed(
+            f"This suggestion was already decided ({match.get_state_display().lower()}).",
+            current_status=match.state,
+        )
+    return False
+
+
+def _decide(match: ClaimMatch, *, actor, state: str, data=None) -> ClaimMatch:
+    match.state, match.decided_by, match.decided_at = state, actor, timezone.now()
+    match.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    claim = Claim.objects.get(pk=match.claim_id)
+    ClaimEvent.objects.create(
+        claim=claim,
+        actor=actor,
+        action=f"match_{state}",
+        from_status=claim.status,
+        to_status=claim.status,
+        data={"match_id": match.pk, "candidate_id": match.candidate_id, "score": match.score, **(data or {})},
+    )
+    return match
+
+
+def _kept_claim(candidate: Claim) -> Claim:
+    # A candidate merged away since the suggestion was stored: merge into what it was merged into.
+    return candidate.duplicate_of if candidate.status == S.DUPLICATE else candidate
+
+
+def match_confirm_merge(*, match, actor) -> ClaimMatch:
+    """Merge the matched claim into the stored one (``claim_merge``); editors only.
+
+    TransitionNotAllowed when the suggestion was already rejected or linked, or when the claim can no
+    longer be merged (published, dismissed); InvalidInput as ``claim_merge``.
+    """
+    with transaction.atomic():
+        match = _lock_match(match, actor)
+        if _guard_match(match, ClaimMatch.State.MERGED):
+            return match
+        kept = _kept_claim(match.candidate)
+        claim_merge(duplicate=match.claim, keep=kept, actor=actor)
+        return _decide(match, actor=actor, state=ClaimMatch.State.MERGED, data={"kept_claim_id": kept.pk})
+
+
+def match_link_appearance(*, match, actor) -> ClaimMatch:
+    """Record the matched claim as a new appearance of the stored (checked) claim; editors only.
+
+    The new claim becomes a duplicate of the checked one (``claim_merge``: nobody checks it twice; its
+    article, claimant and date are kept on the ClaimAppearance). Errors as ``match_confirm_merge``.
+    """
+    with transaction.atomic():
+        match = _lock_match(match, actor)
+        if _guard_match(match, ClaimMatch.State.LINKED):
+            return match
+        checked = _kept_claim(match.candidate)
+        claim = match.claim
+        article = claim.article
+        appearance, _ = ClaimAppearance.objects.get_or_create(
+            checked_claim=checked,
+            claim=claim,
+            defaults={
+                "article": article,
+                "claimant": claim.claimant,
+                "appeared_at": (article.published_at if article else None) or claim.created_at,
+                "match": match,
+                "recorded_by": actor,
+            },
+        )
+        claim_merge(duplicate=claim, keep=checked, actor=actor)
+        return _decide(
+            match,
+            actor=actor,
+            state=ClaimMatch.State.LINKED,
+            data={"appearance_id": appearance.pk, "checked_claim_id": checked.pk},
+        )
+
+
+def match_reject(*, match, actor) -> ClaimMatch:
+    """Reject the suggestion: it is remembered and the pair is never suggested again; editors only."""
+    with transaction.atomic():
+        match = _lock_match(match, actor)
+        if _guard_match(match, ClaimMatch.State.REJECTED):
+            return match
+        return _decide(match, actor=actor, state=ClaimMatch.State.REJECTED)
+
+
+# --- evidence suggestions ---------------------------------------------------------------------------
+
+
+def evidence_suggest(*, claim, source, snapshot, passages, quote_check=None) -> list[Evidence]:
+    """Attach passages of ``snapshot`` as suggested evidence (the system; stance unknown); return new rows.
+
+    A passage already suggested for this claim (same source and offsets, also when it was discarded) is
+    not added again; at most as many passages as given. ``quote_check`` (or None) is stored on the claim
+    under the source's id. Nothing is written while the claim's evidence cannot change (published,
+    dismissed, duplicate).
+    """
+    with transaction.atomic():
+        claim = _lock(claim)
+        if claim.status not in workflow.EVIDENCE_EDITABLE_STATUSES:
+            return []
+        if quote_check is not None and claim.quote_check.get(str(source.pk)) != quote_check:
+            # Not an editorial change of the claim: no new version, no history row.
+            claim.quote_check = {**claim.quote_check, str(source.pk): {**quote_check, "url": source.url}}
+            Claim.objects.filter(pk=claim.pk).update(quote_check=claim.quote_check)
+        seen = claim.evidence.filter(source=source, origin=Evidence.Origin.SUGGESTED)
+        known = {(e.excerpt_start, e.excerpt_end, e.snapshot_id) for e in seen} | {e.excerpt for e in seen}
+        new = [
+            Evidence(
+                claim=claim,
+                source=source,
+                snapshot=snapshot,
+                excerpt=p.text,
+                excerpt_start=p.start,
+                excerpt_end=p.end,
+                stance=Evidence.Stance.UNKNOWN,
+                origin=Evidence.Origin.SUGGESTED,
+                score=p.score,
+                quantity_match=p.quantity_match,
+            )
+            for p in passages
+            if (p.start, p.end, snapshot.pk) not in known and p.text not in known
+        ]
+        if not new:
+            return []
+        new = bulk_create_with_history(new, Evidence, default_change_reason="evidence_suggest")
+        ClaimEvent.objects.create(
+            claim=claim,
+            action="evidence_suggest",
+            from_status=claim.status,
+            to_status=claim.status,
+            data={"source_id": source.pk, "snapshot_id": snapshot.pk, "evidence": [e.pk for e in new]},
+        )
+    return new

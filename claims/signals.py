@@ -19,6 +19,7 @@ verdict_withdrawn = Signal()  # verdict_id
 claim_needs_update = Signal()  # claim_id, reason
 claim_assigned = Signal()  # claim_id, assignee_id
 claim_sent_back = Signal()  # claim_id, comment
+claims_created = Signal()  # claim_ids (detection's bulk create, or one claim_create)
 
 
 def send_on_commit(signal: Signal, *, sender, **kwargs) -> None:

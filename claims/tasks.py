@@ -19,3 +19,19 @@ def requeue_stale_articles() -> int:
     for article_id in article_ids:
         analyse_article.delay(article_id)
     return len(article_ids)
+
+
+@shared_task(name="claims.match_claim", ignore_result=True)
+def match_claim(claim_id: int) -> int:
+    """Store the suggested matches of a new claim against the claims in the system; return how many."""
+    from claims import similar
+
+    return len(similar.match_claim(claim_id=claim_id))
+
+
+@shared_task(name="claims.suggest_evidence", ignore_result=True)
+def suggest_evidence(source_id: int) -> int:
+    """Attach the best passages of a pulled source to the claims citing it; return how many were added."""
+    from claims import evidence_suggestions
+
+    return evidence_suggestions.suggest_for_source(source_id=source_id)

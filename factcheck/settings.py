@@ -361,3 +361,15 @@ if MATCHING_RANKER not in ("lexical", "semantic", "combined"):
     )
 # Where the semantic ranker keeps embeddings between runs (evaluation, rebuilds); empty: memory only.
 MATCHING_EMBEDDING_CACHE_DIR = env_str("MATCHING_EMBEDDING_CACHE_DIR", "")
+
+# --- Claim matching in the database and evidence suggestions (claims.similar; docs/matching.md) -----
+# 0 means "the ranker's own threshold" (claims.matching: suggest_threshold / confirm_threshold).
+MATCHING_SUGGEST_THRESHOLD = env_float("MATCHING_SUGGEST_THRESHOLD", 0.0, minimum=0.0)
+MATCHING_CONFIRM_THRESHOLD = env_float("MATCHING_CONFIRM_THRESHOLD", 0.0, minimum=0.0)
+MATCHING_MAX_SUGGESTIONS = env_int("MATCHING_MAX_SUGGESTIONS", 5, minimum=1)
+# Claims written this many seconds before the newest one the index saw are re-read at each refresh: a
+# transaction that sets updated_at early but commits late is still picked up.
+MATCHING_REFRESH_OVERLAP = env_int("MATCHING_REFRESH_OVERLAP", 300, minimum=1)
+EVIDENCE_SUGGESTIONS_PER_SOURCE = env_int("EVIDENCE_SUGGESTIONS_PER_SOURCE", 3, minimum=1)
+# A passage scoring below this (ranker score against the claim) is not suggested, unless it holds a quantity.
+EVIDENCE_SUGGESTION_MIN_SCORE = env_float("EVIDENCE_SUGGESTION_MIN_SCORE", 0.15, minimum=0.0)

@@ -130,7 +130,7 @@ def test_signals_go_out_only_after_commit_with_ids(desk, django_capture_on_commi
     finally:
         signals.verdict_published.disconnect(receiver)
         signals.claim_assigned.disconnect(receiver)
-    assert len(callbacks) == 2
+    assert len(callbacks) == 4  # claims_created and its match_claim task, claim_assigned, verdict_published
     assert received == [(Claim, None, claim.pk), (Verdict, verdict.pk, None)]
 
 

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import permissions
-from claims.admin import actions, display, filters, workflow_pages, workspace
+from claims.admin import actions, display, filters, matching, workflow_pages, workspace
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.models import Article, Claim, Claimant, ClaimEvent, Evidence, Verdict
 from claims.search import search_claims
@@ -85,7 +85,16 @@ class ClaimEventInline(admin.TabularInline):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
-    fields = ("source_link", "pull_state", "stance", "origin", "excerpt_short", "added_by")
+    fields = (
+        "source_link",
+        "pull_state",
+        "stance",
+        "origin",
+        "score",
+        "quantity_match",
+        "excerpt_short",
+        "added_by",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -238,6 +247,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 "<int:pk>/adjudicate/", wrap(workflow_pages.adjudicate_view), name="claims_claim_adjudicate"
             ),
             path("<int:pk>/correct/", wrap(workflow_pages.correct_view), name="claims_claim_correct"),
+            path(
+                "<int:pk>/matches/<int:match_pk>/<slug:decision>/",
+                wrap(matching.match_decide_view),
+                name="claims_claim_match_decide",
+            ),
             path("dashboard/", wrap(workspace.dashboard_view), name="claims_dashboard"),
             path(
                 "dashboard/<slug:name>.csv", wrap(workspace.dashboard_csv_view), name="claims_dashboard_csv"
@@ -278,6 +292,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
         extra_context = extra_context or {}
         if obj is not None:
             extra_context["workflow_links"] = workflow_links(request.user, obj)
+            extra_context.update(matching.panel_context(request.user, obj))
+            extra_context["match_buttons"] = [
+                ("merge", "Merge"),
+                ("link", "Link appearance"),
+                ("reject", "Reject"),
+            ]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):

@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from claims import similar
 from claims.models import Claim, Claimant, Tag
 
 
@@ -13,7 +14,7 @@ class ClaimantAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "description", "claims_link")
     list_filter = ("kind",)
     search_fields = ("name", "normalized_name", "description")
-    readonly_fields = ("normalized_name",)
+    readonly_fields = ("normalized_name", "recurrences")
 
     def get_queryset(self, request):
         counted = Claim.objects.filter(claimant=OuterRef("pk")).order_by().values("claimant")
@@ -21,6 +22,30 @@ class ClaimantAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(claims_count=Subquery(counted.annotate(n=Count("pk")).values("n"), IntegerField()))
+        )
+
+    @admin.display(description="repeated rated claims")
+    def recurrences(self, obj):
+        """The claimant's claims that match a claim with a published verdict, with that rating."""
+        rows = similar.claimant_recurrences(obj) if obj.pk else []
+        if not rows:
+            return "None found."
+        return format_html_join(
+            "",
+            '<p class="fc-recurrence"><a href="{}">#{}</a> “{}” repeats <a href="{}">#{}</a> '
+            "(published: {}; {})</p>",
+            (
+                (
+                    reverse("admin:claims_claim_change", args=[r["claim"].pk]),
+                    r["claim"].pk,
+                    r["claim"],
+                    reverse("admin:claims_claim_change", args=[r["rated"].pk]),
+                    r["rated"].pk,
+                    r["rating"] or "unrated",
+                    r["match"].get_state_display().lower(),
+                )
+                for r in rows
+            ),
         )
 
     @admin.display(description="claims")

@@ -17,8 +17,8 @@ from django.conf import settings
 from claims.feeds import interim
 from claims.feeds.claimreview_extract import ReviewData, _date
 from claims.feeds.errors import ConnectorError
-from claims.feeds.lexical import LexicalRanker
 from claims.feeds.ratings import verdict_for
+from claims.matching import get_ranker
 from claims.models_feeds import ExternalReview
 
 
@@ -42,7 +42,8 @@ class StoredReviews:
         reviews = ExternalReview.objects.exclude(claim_reviewed="")
         if language:
             reviews = reviews.filter(language__istartswith=language[:2])
-        ranker = LexicalRanker(items=reviews.values_list("pk", "claim_reviewed").iterator())
+        ranker = get_ranker()
+        ranker.index(reviews.values_list("pk", "claim_reviewed").iterator())
         hits = [pk for pk, score in ranker.rank(text, limit) if score >= ranker.suggest_threshold]
         by_pk = ExternalReview.objects.in_bulk(hits)
         return [_as_data(by_pk[pk]) for pk in hits if pk in by_pk]

@@ -1,8 +1,7 @@
-"""Where feeds call other parts of the project (the sources app, the matching rankers).
+"""Where feeds call other parts of the project (the sources app).
 
 ``http_get``, ``source_for_url`` and ``request_pull`` adapt the sources app (fetcher errors become
-:class:`FetchFailed`). ``get_ranker`` uses ``claims.matching`` when it can be imported and otherwise the
-interim :class:`claims.feeds.lexical.LexicalRanker` (delete the fallback once matching lands).
+:class:`FetchFailed`). Claims are matched through ``claims.similar`` (the ``claims.matching`` rankers).
 """
 
 import logging
@@ -83,28 +82,3 @@ def request_pull(source_ids: list[int]) -> None:
     from sources.services import request_pull as real
 
     real(source_ids)
-
-
-def get_ranker():
-    """Return the claim matching ranker (``claims.matching``) or the local lexical stand-in."""
-    try:
-        from claims.matching import get_ranker as real
-    except ImportError:
-        from claims.feeds.lexical import LexicalRanker
-
-        return LexicalRanker()
-    from django.db.models import Q
-
-    from claims.models import Claim
-
-    # Indexed per call from the database (cannot drift); a shared index kept in step with the claims
-    # table replaces this once claim matching is wired to the database.
-    ranker = real()
-    claims = Claim.objects.exclude(
-        status__in=[Claim.Status.CANDIDATE, Claim.Status.DISMISSED, Claim.Status.DUPLICATE]
-    ).exclude(Q(text="") & Q(restatement=""))
-    ranker.index(
-        (claim.pk, f"{claim.restatement} {claim.text}".strip())
-        for claim in claims.only("pk", "text", "restatement")
-    )
-    return ranker

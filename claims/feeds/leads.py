@@ -9,9 +9,9 @@ from claims import services
 from claims.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from claims.feeds.errors import ConnectorError
 from claims.feeds.factchecktools import LEAD_SOURCES, enabled_lead_sources
-from claims.feeds.lexical import LexicalRanker, claim_text
 from claims.feeds.matching import lead_for_review
 from claims.feeds.reviews import external_review_upsert
+from claims.matching import get_ranker
 from claims.models import Claim, Evidence
 from claims.models_feeds import ClaimLead
 from claims.permissions import can_view_claim
@@ -115,7 +115,8 @@ def claim_search_leads(*, claim_id: int, actor, source_names: list[str] | None =
             found.extend((source.name, data) for data in source.search(text, language=language))
         except ConnectorError as exc:
             outcome.errors[source.name] = exc.message
-    scorer = LexicalRanker(items=[(claim.pk, claim_text(claim))])
+    scorer = get_ranker()
+    scorer.index([(claim.pk, f"{claim.text} {claim.restatement}".strip())])
     for origin, data in found:
         review = external_review_upsert(data=data, origin=origin).review
         score = next((s for _key, s in scorer.rank(data.claim_reviewed or data.title, 1)), 0.0)

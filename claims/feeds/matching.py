@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from claims import services
 from claims.errors import TransitionNotAllowed
-from claims.feeds import interim
 from claims.feeds.ratings import contradicts, our_verdict
 from claims.models import Claim
 from claims.models_feeds import ClaimLead, ExternalReview, FeedItem
+from claims.similar import ranked_claims, thresholds
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +35,12 @@ def candidate_claims():
     return Claim.objects.filter(status__in=MATCHED_STATUSES)
 
 
-def _threshold(ranker) -> float:
-    return settings.FEEDS_MATCH_THRESHOLD or float(getattr(ranker, "suggest_threshold", 0.35))
-
-
 def matching_claims(text: str) -> list[tuple[Claim, float]]:
     """Return (claim, score) for the open and published claims matching ``text`` above the threshold."""
-    if not text.strip():
-        return []
-    ranker = interim.get_ranker()
-    # The ranker may index claims in every status; ask for more and keep the matched statuses.
-    hits = ranker.rank(text, settings.FEEDS_MATCH_LIMIT * 3)
-    threshold = _threshold(ranker)
-    scores = {int(key): float(score) for key, score in hits if float(score) >= threshold}
-    claims = candidate_claims().in_bulk(list(scores))
-    ranked = sorted(((claims[pk], scores[pk]) for pk in claims), key=lambda pair: -pair[1])
-    return ranked[: settings.FEEDS_MATCH_LIMIT]
+    threshold = settings.FEEDS_MATCH_THRESHOLD or thresholds()[0]
+    return ranked_claims(
+        text, limit=settings.FEEDS_MATCH_LIMIT, threshold=threshold, statuses=MATCHED_STATUSES
+    )
 
 
 def _record(*, claim: Claim, score: float, **target) -> tuple[ClaimLead, bool]:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -16,8 +17,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import permissions, services
 from claims.admin import highlighting
+from claims.admin.article_submission import ArticleSubmissionForm
 from claims.admin.errors import report_domain_error
-from claims.errors import DomainError
+from claims.errors import DomainError, InvalidInput
+from claims.ingestion import submit_article
 from claims.models import Article, Claim
 
 
@@ -80,8 +83,36 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
 
     def has_add_permission(self, request):
-        # Articles arrive through submission (URL, HTML or text), which fetches and analyses them.
-        return False
+        # Adding goes through the submission form below (ingestion), never a bare model form.
+        return permissions.is_editor(request.user)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Submit a URL, an HTML file or text for analysis; bad input is a form error, nothing stored."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = (
+            ArticleSubmissionForm(request.POST, request.FILES)
+            if request.method == "POST"
+            else ArticleSubmissionForm()
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                article = submit_article(submission=form.submission(), actor=request.user)
+            except InvalidInput as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Article #{article.pk} submitted: {article.get_analysis_state_display().lower()}.",
+                )
+                return HttpResponseRedirect(reverse("admin:claims_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": "Add article",
+        }
+        return TemplateResponse(request, "claims/admin/article_add.html", context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.claim_from_span_view))

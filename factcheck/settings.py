@@ -204,3 +204,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEO
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- check-worthiness (claims.checkworthiness; docs/checkworthiness.md) -------------------------
+# "linear" ships with the base install; "semantic" needs the `semantic` extra and falls back to "linear"
+# (with a logged warning) where it is not installed.
+CHECKWORTHINESS_MODEL = (env_str("CHECKWORTHINESS_MODEL") or "linear").strip().lower()
+if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "placeholder"):
+    raise ImproperlyConfigured(
+        f"CHECKWORTHINESS_MODEL must be linear, semantic or placeholder, got {CHECKWORTHINESS_MODEL!r}"
+    )

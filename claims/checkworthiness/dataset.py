@@ -13,6 +13,7 @@ class DatasetError(ValueError):
 class LabelledSentences:
     texts: list[str]
     labels: list[int]
+    ids: list[str]
 
     @property
     def positives(self) -> int:
@@ -40,7 +41,8 @@ def read_tsv(path: str | Path) -> LabelledSentences:
                     "(a tab-separated header with text and label is required)"
                 )
             text_at, label_at = header.index("text"), header.index("label")
-            texts, labels = [], []
+            id_at = header.index("id") if "id" in header else None
+            texts, labels, ids = [], [], []
             for line_no, row in enumerate(reader, start=2):
                 if not row:
                     continue
@@ -53,8 +55,19 @@ def read_tsv(path: str | Path) -> LabelledSentences:
                     raise DatasetError(f"{path}, line {line_no}: label must be 0 or 1, got {label!r}")
                 texts.append(row[text_at])
                 labels.append(int(label))
+                ids.append(row[id_at] if id_at is not None and id_at < len(row) else str(line_no))
         except UnicodeDecodeError as exc:
             raise DatasetError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     if not texts:
         raise DatasetError(f"{path}: no labelled rows after the header")
-    return LabelledSentences(texts=texts, labels=labels)
+    return LabelledSentences(texts=texts, labels=labels, ids=ids)
+
+
+def read_many(paths: str | Path | list) -> LabelledSentences:
+    """Read and concatenate one or several labelled TSV files; raise DatasetError on the first bad one."""
+    parts = [read_tsv(path) for path in ([paths] if isinstance(paths, str | Path) else paths)]
+    return LabelledSentences(
+        texts=[text for part in parts for text in part.texts],
+        labels=[label for part in parts for label in part.labels],
+        ids=[sentence_id for part in parts for sentence_id in part.ids],
+    )

@@ -31,7 +31,12 @@ class LinearScorer:
         with np.load(path, allow_pickle=False) as data:
             return cls(
                 blocks={
-                    block: (data[f"{block}_ids"], data[f"{block}_idf"], data[f"{block}_coef"])
+                    # int64 like the query ids: a dtype mismatch makes searchsorted copy the array per call.
+                    block: (
+                        data[f"{block}_ids"].astype(np.int64),
+                        data[f"{block}_idf"],
+                        data[f"{block}_coef"],
+                    )
                     for block in BLOCKS
                 },
                 intercept=float(data["intercept"]),
@@ -43,7 +48,7 @@ class LinearScorer:
     def from_arrays(cls, arrays) -> "LinearScorer":
         """Build a scorer from freshly trained arrays, with the same float32 rounding as the saved file."""
         blocks = {
-            block: (ids.astype(np.int32), idf.astype(np.float32), coef.astype(np.float32))
+            block: (ids.astype(np.int64), idf.astype(np.float32), coef.astype(np.float32))
             for block, (ids, idf, coef) in arrays.blocks.items()
         }
         return cls(blocks=blocks, intercept=arrays.intercept, threshold=arrays.threshold, meta=arrays.meta)

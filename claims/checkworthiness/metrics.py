@@ -51,3 +51,14 @@ def average_precision(labels: list[int], scores: list[float]) -> float:
             hits += 1
             total += hits / rank
     return total / hits if hits else 0.0
+
+
+def mean_average_precision(groups: list[str], labels: list[int], scores: list[float]) -> tuple[float, int]:
+    """Return (MAP over the groups that have a positive, number of such groups), as CLEF ranks debates."""
+    by_group: dict[str, tuple[list[int], list[float]]] = {}
+    for group, label, score in zip(groups, labels, scores, strict=True):
+        group_labels, group_scores = by_group.setdefault(group, ([], []))
+        group_labels.append(label)
+        group_scores.append(score)
+    values = [average_precision(ls, ss) for ls, ss in by_group.values() if any(ls)]
+    return (sum(values) / len(values) if values else 0.0), len(values)

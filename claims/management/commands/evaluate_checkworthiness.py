@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.checkworthiness import MODELS, ModelUnavailable, load_scorer
 from claims.checkworthiness.dataset import DatasetError, read_tsv
-from claims.checkworthiness.metrics import average_precision, binary_figures
+from claims.checkworthiness.metrics import average_precision, binary_figures, mean_average_precision
 
 
 class Command(BaseCommand):
@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="UTF-8 TSV with a header holding text and label columns (unquoted)")
         parser.add_argument("--model", choices=MODELS, default=None, help="default: CHECKWORTHINESS_MODEL")
         parser.add_argument("--threshold", type=float, default=None, help="override the model's threshold")
+        parser.add_argument(
+            "--per-document",
+            action="store_true",
+            help="also print MAP over documents, the document being the id up to '#' (CLEF 2020 task 5)",
+        )
 
     def handle(self, *args, **options):
         from django.conf import settings
@@ -38,3 +43,7 @@ class Command(BaseCommand):
             f"average_precision={average_precision(data.labels, scores):.4f} "
             f"ms_per_sentence={elapsed * 1000 / len(scores):.3f}"
         )
+        if options["per_document"]:
+            documents = [sentence_id.split("#", 1)[0] for sentence_id in data.ids]
+            value, count = mean_average_precision(documents, data.labels, scores)
+            self.stdout.write(f"map_per_document={value:.4f} documents_with_positives={count}")

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.checkworthiness import ModelUnavailable
-from claims.checkworthiness.dataset import DatasetError, read_tsv
+from claims.checkworthiness.dataset import DatasetError, read_many, read_tsv
 from claims.checkworthiness.metrics import average_precision, binary_figures
 from claims.checkworthiness.training import DEFAULT_C, FOLDS, SEED, TrainingUnavailable
 
@@ -19,7 +19,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--train", required=True, help="TSV with text and label columns")
+        parser.add_argument(
+            "--train",
+            required=True,
+            action="append",
+            help="TSV with text and label columns; repeat to train on several files together",
+        )
         parser.add_argument("--dev", help="TSV to report figures on (never used to choose anything)")
         parser.add_argument("--model", choices=TRAINABLE, default="linear")
         parser.add_argument("--output", help="where to write the model (default: the shipped file)")
@@ -31,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            train = read_tsv(options["train"])
+            train = read_many(options["train"])
             dev = read_tsv(options["dev"]) if options["dev"] else None
             arrays, report, scorer_class, default_path = self._train(train, options)
         except (DatasetError, TrainingUnavailable, ModelUnavailable, ValueError) as exc:

@@ -181,3 +181,28 @@ def test_semantic_model_scores_facts_above_and_opinions_below_its_threshold():
     facts, others = scorer.score(FACTUAL), scorer.score(NOT_CLAIMS)
     assert all(score >= scorer.threshold for score in facts), facts
     assert all(score < scorer.threshold for score in others), others
+
+
+def test_evaluate_per_document_prints_map_over_documents(tmp_path, capsys):
+    path = tmp_path / "debates.tsv"
+    path.write_text(
+        "id\ttext\tlabel\n"
+        "d1#1\tThank you, it is great to be here.\t0\n"
+        "d1#2\tUnemployment fell to 4.1 percent in 2016.\t1\n"
+        "d2#1\tWe have lost 70,000 factories since 2001.\t1\n"
+        "d2#2\tI respect my opponent.\t0\n"
+        "d3#1\tLet me finish, please.\t0\n"
+    )
+    call_command("evaluate_checkworthiness", str(path), per_document=True)
+    out = capsys.readouterr().out
+    assert "map_per_document=1.0000 documents_with_positives=2" in out
+
+
+def test_training_accepts_several_files(tmp_path, capsys):
+    extra = tmp_path / "extra.tsv"
+    extra.write_text("id\ttext\tlabel\n1\tExports doubled to $30 billion in 2015.\t1\n2\tWhat a night!\t0\n")
+    output = tmp_path / "model.npz"
+    call_command(
+        "train_checkworthiness", "--train", str(TINY), "--train", str(extra), "--output", str(output)
+    )
+    assert LinearScorer.load(output).meta["train_rows"] == 42

@@ -1,6 +1,7 @@
 """Train a check-worthiness model from a labelled TSV and write the model file the package ships."""
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,12 +37,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            if isinstance(options["train"], str):  # call_command(train="x.tsv") bypasses action="append"
+                options["train"] = [options["train"]]
             train = read_many(options["train"])
             dev = read_tsv(options["dev"]) if options["dev"] else None
             arrays, report, scorer_class, default_path = self._train(train, options)
         except (DatasetError, TrainingUnavailable, ModelUnavailable, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         output = options["output"] or default_path
+        report["train_files"] = [Path(path).name for path in options["train"]]
         if dev is not None:
             report["dev"] = self._dev_figures(scorer_class, arrays, dev, options["dev"])
             arrays.meta = report

@@ -213,3 +213,5 @@ if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "placeholder"):
     raise ImproperlyConfigured(
         f"CHECKWORTHINESS_MODEL must be linear, semantic or placeholder, got {CHECKWORTHINESS_MODEL!r}"
     )
+# torch intra-op threads for the semantic encoder (process-wide; see docs/checkworthiness.md, Speed).
+CHECKWORTHINESS_TORCH_THREADS = env_int("CHECKWORTHINESS_TORCH_THREADS", 1, minimum=1)

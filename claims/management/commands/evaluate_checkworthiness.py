@@ -31,6 +31,8 @@ class Command(BaseCommand):
             scorer = load_scorer(name)
         except (DatasetError, ModelUnavailable) as exc:
             raise CommandError(str(exc)) from exc
+        except (OSError, KeyError) as exc:
+            raise CommandError(f"the {name} model file cannot be loaded ({exc}); retrain it") from exc
         threshold = scorer.threshold if options["threshold"] is None else options["threshold"]
         started = time.perf_counter()
         scores = scorer.score(data.texts)

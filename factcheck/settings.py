@@ -373,3 +373,14 @@ MATCHING_REFRESH_OVERLAP = env_int("MATCHING_REFRESH_OVERLAP", 300, minimum=1)
 EVIDENCE_SUGGESTIONS_PER_SOURCE = env_int("EVIDENCE_SUGGESTIONS_PER_SOURCE", 3, minimum=1)
 # A passage scoring below this (ranker score against the claim) is not suggested, unless it holds a quantity.
 EVIDENCE_SUGGESTION_MIN_SCORE = env_float("EVIDENCE_SUGGESTION_MIN_SCORE", 0.15, minimum=0.0)
+
+# --- check-worthiness (claims.checkworthiness; docs/checkworthiness.md) -------------------------
+# "linear" ships with the base install; "semantic" needs the `semantic` extra and falls back to "linear"
+# (with a logged warning) where it is not installed.
+CHECKWORTHINESS_MODEL = (env_str("CHECKWORTHINESS_MODEL") or "linear").strip().lower()
+if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "placeholder"):
+    raise ImproperlyConfigured(
+        f"CHECKWORTHINESS_MODEL must be linear, semantic or placeholder, got {CHECKWORTHINESS_MODEL!r}"
+    )
+# torch intra-op threads for the semantic encoder (process-wide; see docs/checkworthiness.md, Speed).
+CHECKWORTHINESS_TORCH_THREADS = env_int("CHECKWORTHINESS_TORCH_THREADS", 1, minimum=1)

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/claims/article/add/"
 PAGE = (
     b"<html><head><title>Budget</title></head><body><article><h1>Budget</h1>"
-    b"<p>The finance ministry said the deficit fell to 2.1 percent of GDP in 2024.</p></article></body></html>"
+    b"<p>The finance ministry said the deficit fell to 2.1 percent of GDP in 2024.</p>"
+    b"</article></body></html>"
 )
 
 

@@ -2,17 +2,28 @@
 
 Interface used by detection (and anything else):
 
-    scorer = get_scorer()            # loaded once per process
+    scorer = get_scorer()            # loaded once per process (the model named by CHECKWORTHINESS_MODEL)
     scorer.threshold                 # float: scores >= threshold are claim candidates
     scorer.score(["s1", "s2"])       # list[float], one per sentence, each in [0, 1]
-    scorer.name                      # str, e.g. "placeholder", "linear", "semantic"
+    scorer.name                      # str: "linear" (default) or "semantic"
 
-The placeholder below is a stand-in until the trained model lands (it keeps the same interface).
+Models (docs/checkworthiness.md is the model card):
+- ``linear``: hashed word/char n-gram logistic regression, numpy only, shipped as ``linear.npz``.
+- ``semantic``: frozen all-MiniLM-L6-v2 sentence embeddings plus a small trained head (``semantic.npz``);
+  needs the ``semantic`` extra. When the extra is missing, ``get_scorer`` logs a warning and falls back
+  to ``linear``.
 """
 
+import logging
 import re
 from functools import lru_cache
 from typing import Protocol
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+MODELS = ("linear", "semantic", "placeholder")
 
 
 class Scorer(Protocol):
@@ -20,6 +31,10 @@ class Scorer(Protocol):
     threshold: float
 
     def score(self, sentences: list[str]) -> list[float]: ...
+
+
+class ModelUnavailable(RuntimeError):
+    """The named model cannot load here (its extra is missing); the message says what to install."""
 
 
 _NUMBER = re.compile(
@@ -32,7 +47,7 @@ _ATTRIBUTION = re.compile(
 
 
 class PlaceholderScorer:
-    """A transparent heuristic: numbers and attributions raise the score."""
+    """A transparent heuristic kept as a baseline for comparison: numbers and attributions raise the score."""
 
     name = "placeholder"
     threshold = 0.5
@@ -49,6 +64,28 @@ class PlaceholderScorer:
         return scores
 
 
+@lru_cache(maxsize=len(MODELS))
+def load_scorer(name: str) -> Scorer:
+    """Return the named model, loaded once per process; ModelUnavailable/ValueError if it cannot be."""
+    if name == "linear":
+        from claims.checkworthiness.linear import LinearScorer
+
+        return LinearScorer.load()
+    if name == "semantic":
+        from claims.checkworthiness.semantic import SemanticScorer
+
+        return SemanticScorer.load()
+    if name == "placeholder":
+        return PlaceholderScorer()
+    raise ValueError(f"unknown check-worthiness model {name!r}; choose one of {', '.join(MODELS)}")
+
+
 @lru_cache(maxsize=1)
 def get_scorer() -> Scorer:
-    return PlaceholderScorer()
+    """Return the configured scorer, falling back to ``linear`` (with a warning) if its extra is missing."""
+    name = getattr(settings, "CHECKWORTHINESS_MODEL", "linear")
+    try:
+        return load_scorer(name)
+    except ModelUnavailable as exc:
+        logger.warning("check-worthiness model %r unavailable (%s); using the linear model", name, exc)
+        return load_scorer("linear")

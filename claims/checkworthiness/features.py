@@ -1,0 +1,69 @@
+"""Hashed word and character n-gram features shared, bit for bit, by training and inference.
+
+The same function turns a sentence into bucket ids when the model is trained (scikit-learn sees a sparse
+matrix built from them) and when it scores (numpy looks the buckets up), so the two can never drift apart.
+CRC-32 is used because Python's own ``hash()`` is salted per process.
+"""
+
+import re
+import zlib
+from functools import lru_cache
+
+import numpy as np
+
+BITS = 20
+BUCKETS = 1 << BITS
+_MASK = BUCKETS - 1
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_DIGIT = re.compile(r"\d")
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+
+
+def word_grams(text: str) -> list[str]:
+    """Return word uni- and bigrams of the lower-cased text; every digit becomes 0 ("$4.5" ~ "$1.2")."""
+    tokens = [_DIGIT.sub("0", token) for token in _TOKEN.findall(text.lower())]
+    grams = []
+    for n in range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1):
+        grams.extend("w" + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_grams(text: str) -> list[str]:
+    """Return character n-grams inside each space-padded word (like scikit-learn's ``char_wb``)."""
+    grams = []
+    for word in text.lower().split():
+        grams.extend(_word_char_grams(word))
+    return grams
+
+
+def _word_char_grams(word: str) -> list[str]:
+    padded = f" {word} "
+    grams = []
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        grams.extend("c" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+@lru_cache(maxsize=200_000)
+def _word_char_ids(word: str) -> tuple[int, ...]:
+    # Words repeat across sentences, so hashing each word's n-grams once halves the cost of scoring.
+    return tuple(zlib.crc32(gram.encode()) & _MASK for gram in _word_char_grams(word))
+
+
+def buckets(grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted distinct bucket ids of ``grams`` and, per id, the sublinear tf 1 + log(count)."""
+    return _counted(
+        np.fromiter((zlib.crc32(g.encode()) & _MASK for g in grams), dtype=np.int64, count=len(grams))
+    )
+
+
+def _counted(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    unique, counts = np.unique(ids, return_counts=True)
+    return unique, 1.0 + np.log(counts)
+
+
+def sentence_features(text: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Return (word block, char block), each as (bucket ids, sublinear tf) before idf and normalisation."""
+    char_ids = [bucket for word in text.lower().split() for bucket in _word_char_ids(word)]
+    return buckets(word_grams(text)), _counted(np.array(char_ids, dtype=np.int64))

@@ -364,3 +364,6 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}->{self.to_status}"
+
+
+from claims.models_api import IdempotencyKey, WebhookDelivery, WebhookSubscription  # noqa: E402,F401

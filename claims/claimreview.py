@@ -1,0 +1,96 @@
+"""schema.org ClaimReview for a verdict, and the check that it is complete enough to publish.
+
+Follows schema.org/ClaimReview as search engines read it: ``claimReviewed``, ``url``, ``author`` (the
+organisation), ``datePublished`` (when the check was published), ``itemReviewed`` (a ``Claim`` whose
+``author`` is the claimant, whose ``datePublished`` is when the claim was made — the article's date, never
+the check's — and whose ``appearance`` is the article URL) and ``reviewRating``. A numeric rating carries
+``ratingValue`` with ``bestRating``/``worstRating`` taken from the scale's numeric extremes; a
+non-numeric one (Misleading, Unproven) carries only ``alternateName``, as the scale has no number for it.
+"""
+
+from django.conf import settings
+from django.db.models import Max, Min
+
+from claims.models import Claimant, Rating, Verdict
+
+
+def scale_bounds() -> tuple[float | None, float | None]:
+    """Return (best, worst) numeric values of the active rating scale, or (None, None) if it has none."""
+    bounds = Rating.objects.filter(is_active=True, value__isnull=False).aggregate(
+        best=Max("value"), worst=Min("value")
+    )
+    return bounds["best"], bounds["worst"]
+
+
+def claimreview_problems(verdict: Verdict) -> list[str]:
+    """Name each field a ClaimReview of ``verdict`` would miss; an empty list means it can be published."""
+    problems = []
+    claim = verdict.claim
+    if not (claim.restatement or claim.text).strip():
+        problems.append("claimReviewed: the claim has no text")
+    if verdict.rating_id is None:
+        problems.append("reviewRating: the verdict has no rating")
+    if claim.claimant_id is None:
+        problems.append("itemReviewed.author: the claim has no claimant")
+    if not settings.FACTCHECK_ORG_NAME:
+        problems.append("author: FACTCHECK_ORG_NAME is not set")
+    return problems
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _claim_author(claimant: Claimant) -> dict:
+    kind = "Organization" if claimant.kind == Claimant.Kind.ORGANIZATION else "Person"
+    author = {"@type": kind, "name": claimant.name}
+    if claimant.description:
+        author["description"] = claimant.description
+    return author
+
+
+def _review_rating(rating: Rating, bounds: tuple[float | None, float | None]) -> dict:
+    review = {"@type": "Rating", "alternateName": rating.label}
+    best, worst = bounds
+    if rating.value is not None and best is not None:
+        review.update(ratingValue=_number(rating.value), bestRating=_number(best), worstRating=_number(worst))
+    return review
+
+
+def claimreview_for(verdict: Verdict, *, url: str, bounds: tuple | None = None) -> dict:
+    """Build the ClaimReview JSON-LD object for a published (or corrected) verdict shown at ``url``.
+
+    ``bounds`` lets a caller rendering many verdicts compute the scale's best/worst once.
+    """
+    claim = verdict.claim
+    item = {"@type": "Claim"}
+    if claim.claimant_id:
+        item["author"] = _claim_author(claim.claimant)
+    article = claim.article
+    if article is not None:
+        if article.published_at:
+            item["datePublished"] = article.published_at.date().isoformat()
+        if article.source_id:
+            appearance = {"@type": "CreativeWork", "url": article.source.url}
+            if article.title:
+                appearance["headline"] = article.title
+            item["appearance"] = [appearance]
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.restatement or claim.text,
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORG_NAME,
+            "url": settings.FACTCHECK_ORG_URL,
+        },
+        "itemReviewed": item,
+    }
+    if verdict.published_at:
+        review["datePublished"] = verdict.published_at.date().isoformat()
+    if verdict.rating_id:
+        review["reviewRating"] = _review_rating(verdict.rating, bounds or scale_bounds())
+    if verdict.summary:
+        review["reviewBody"] = verdict.summary
+    return review

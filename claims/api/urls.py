@@ -1,0 +1,22 @@
+"""Routes of /api/v1/ (namespace ``api-v1``), the schema and the browsable docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from claims.api.verdicts import VerdictCsvExportView, VerdictJsonlExportView, VerdictViewSet
+
+app_name = "api-v1"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("verdicts", VerdictViewSet, basename="verdict")
+
+urlpatterns = [
+    path("verdicts/export.csv", VerdictCsvExportView.as_view(), name="verdict-export-csv"),
+    path("verdicts/export.jsonl", VerdictJsonlExportView.as_view(), name="verdict-export-jsonl"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -18,6 +18,8 @@ import os
 from celery import Celery
 from kombu import Queue
 
+import factcheck.request_id  # noqa: F401 - connects the signals that carry request ids into tasks
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
 app = Celery("factcheck")
@@ -51,3 +53,9 @@ app.autodiscover_tasks()
 def ping(value: str = "pong") -> str:
     """Echo ``value``: used by health checks and tests to prove a worker consumes the broker."""
     return value
+
+
+@app.task(name="factcheck.trace", ignore_result=False)
+def trace() -> str:
+    """Return the request id the task runs under: lets an operator check that tracing reaches workers."""
+    return factcheck.request_id.current_request_id()

@@ -31,3 +31,6 @@ if os.environ.get("FACTCHECK_WORKER_EAGER") == "false":
     CELERY_TASK_ALWAYS_EAGER = False
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+
+# Login throttling is tested on its own (tests/test_security.py); elsewhere tests log in freely.
+AXES_ENABLED = False

@@ -1,0 +1,29 @@
+"""Queueing tasks so that a broker outage never loses work nor fails the request that queued it.
+
+Every task queued from a write is backed by state in the database (an article "queued", a source whose
+next pull is due, a webhook delivery "pending"): the beat sweepers re-queue whatever is still pending, so
+when Redis is down the write is accepted, recorded as pending, and its task sent when Redis is back.
+Publishing is therefore best-effort here: a broker error is logged, not raised.
+"""
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send ``task`` now; return False (and log) when the broker cannot be reached."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        logger.warning("broker unavailable, %s(%s) left for the sweeper: %s", task.name, args, exc)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Send ``task`` after the current transaction commits (never for a rolled-back write)."""
+    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))

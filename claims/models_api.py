@@ -98,6 +98,10 @@ class WebhookDelivery(TimestampedModel):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When the next try is due.")
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is sending it until then (no second concurrent send)."
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -117,6 +121,8 @@ class WebhookDelivery(TimestampedModel):
             models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_log_idx"),
             # Failed/retrying deliveries across subscriptions (admin filter)
             models.Index(fields=["status", "-created_at"], name="webhook_delivery_status_idx"),
+            # The sweeper: WHERE status IN (pending, retrying) AND next_attempt_at <= now
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -334,3 +334,5 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
 }
+# Re-queues webhook deliveries whose task was lost (broker down, worker killed).
+CELERY_BEAT_SCHEDULE["claims.webhooks.sweep"] = {"task": "claims.webhooks.sweep", "schedule": 60.0}

@@ -12,3 +12,6 @@ urlpatterns = [
     path("checks/<int:pk>/", verdict_page, name="public-verdict"),
     path("feeds/verdicts.atom", LatestVerdictsFeed(), name="feed-verdicts"),
 ]
+
+handler404 = "claims.api.errors_http.not_found"
+handler500 = "claims.api.errors_http.server_error"

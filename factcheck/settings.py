@@ -259,6 +259,38 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# --- sources ---------------------------------------------------------------------------------
+# Fetch limits and politeness (see docs/sources.md for the reasons behind each default).
+FETCH_TOTAL_TIMEOUT = env_float("FETCH_TOTAL_TIMEOUT", 60.0, minimum=1.0)
+FETCH_HOST_CONCURRENCY = env_int("FETCH_HOST_CONCURRENCY", 2, minimum=1)
+FETCH_HOST_DELAY = env_float("FETCH_HOST_DELAY", 1.0, minimum=0.0)
+FETCH_HOST_MAX_WAIT = env_float("FETCH_HOST_MAX_WAIT", 10.0, minimum=0.0)
+ROBOTS_CACHE_SECONDS = env_int("ROBOTS_CACHE_SECONDS", 24 * 3600, minimum=60)
+# Re-pull schedule: the interval doubles with every pull that finds no new content, up to the maximum;
+# sources watched by claims under review (Source.watch_until) are re-pulled at least every WATCH_INTERVAL.
+SOURCES_PULL_INTERVAL = env_int("SOURCES_PULL_INTERVAL", 6 * 3600, minimum=60)
+SOURCES_MAX_PULL_INTERVAL = env_int("SOURCES_MAX_PULL_INTERVAL", 7 * 24 * 3600, minimum=60)
+SOURCES_WATCH_INTERVAL = env_int("SOURCES_WATCH_INTERVAL", 30 * 60, minimum=60)
+SOURCES_PULL_MAX_RETRIES = env_int("SOURCES_PULL_MAX_RETRIES", 5, minimum=0)
+SOURCES_RETRY_BASE_DELAY = env_float("SOURCES_RETRY_BASE_DELAY", 30.0, minimum=0.1)
+SOURCES_RETRY_MAX_DELAY = env_float("SOURCES_RETRY_MAX_DELAY", 1800.0, minimum=1.0)
+SOURCES_PULL_LEASE = env_int("SOURCES_PULL_LEASE", 300, minimum=5)
+SOURCES_REQUEUE_AFTER = env_int("SOURCES_REQUEUE_AFTER", 900, minimum=0)
+SOURCES_REFRESH_BATCH = env_int("SOURCES_REFRESH_BATCH", 2000, minimum=1)
+SOURCES_RAW_BODY_MAX_BYTES = env_int("SOURCES_RAW_BODY_MAX_BYTES", 2 * 1024 * 1024, minimum=0)
+# The queue pulls are sent to ("io" is routed to the threads/gevent workers; tests use their own).
+SOURCES_PULL_QUEUE = env_str("SOURCES_PULL_QUEUE", "io")
+SOURCES_REFRESH_EVERY = env_float("SOURCES_REFRESH_EVERY", 60.0, minimum=1.0)
+if SOURCES_RETRY_MAX_DELAY >= BROKER_VISIBILITY_TIMEOUT or SOURCES_PULL_LEASE >= BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SOURCES_RETRY_MAX_DELAY and SOURCES_PULL_LEASE must be below CELERY_VISIBILITY_TIMEOUT "
+        "(Redis would redeliver a delayed task before it is due)"
+    )
+CELERY_BEAT_SCHEDULE["sources.refresh_due_sources"] = {
+    "task": "sources.refresh_due_sources",
+    "schedule": SOURCES_REFRESH_EVERY,
+}
+
 # --- API, public pages, feeds and webhooks (claims.api, claims.webhooks; see docs/api.md) ---------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 
@@ -303,6 +335,8 @@ if any(d < 0 or d * 1.25 + 30 >= BROKER_VISIBILITY_TIMEOUT for d in WEBHOOK_RETR
     raise ImproperlyConfigured(
         f"WEBHOOK_RETRY_DELAYS must stay well below CELERY_VISIBILITY_TIMEOUT ({BROKER_VISIBILITY_TIMEOUT}s)"
     )
+# Deliveries wait on other people's servers: the "io" workers (threads/gevent) take them.
+WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "io")
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
 
 REST_FRAMEWORK = {
@@ -335,4 +369,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 # Re-queues webhook deliveries whose task was lost (broker down, worker killed).
-CELERY_BEAT_SCHEDULE["claims.webhooks.sweep"] = {"task": "claims.webhooks.sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["claims.webhooks.sweep"] = {
+    "task": "claims.webhooks.sweep",
+    "schedule": 60.0,
+    "options": {"queue": WEBHOOK_QUEUE},
+}

@@ -4,6 +4,7 @@ This module never imports ``claims``; changes are announced with signals (see ``
 """
 
 from django.db import models
+from django.utils import timezone
 
 
 class TimestampedModel(models.Model):
@@ -29,11 +30,38 @@ class Source(TimestampedModel):
     domain = models.CharField(max_length=255, db_index=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     last_checked_at = models.DateTimeField(null=True, blank=True)
-    next_pull_at = models.DateTimeField(null=True, blank=True)
+    next_pull_at = models.DateTimeField(
+        null=True, blank=True, default=timezone.now, help_text="Empty: never pulled automatically."
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     etag = models.CharField(max_length=512, blank=True)
     last_modified = models.CharField(max_length=128, blank=True)
+    watch_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until then the source is re-pulled at least every SOURCES_WATCH_INTERVAL "
+        "(set by claims for sources cited by claims under review).",
+    )
+    unchanged_pulls = models.PositiveIntegerField(
+        default=0, help_text="Pulls in a row without new content; the re-pull interval doubles with each."
+    )
+    current_snapshot = models.ForeignKey(
+        "Snapshot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The content seen at the last successful pull.",
+    )
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A pull is running until then (a crashed pull's lease expires)."
+    )
+    queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a pull was last queued; refresh re-queues after a grace period.",
+    )
 
     class Meta:
         indexes = [
@@ -47,6 +75,9 @@ class Source(TimestampedModel):
 
     @property
     def latest_snapshot(self) -> "Snapshot | None":
+        """The content seen last (an older snapshot again when the page reverted to it)."""
+        if self.current_snapshot_id:
+            return self.current_snapshot
         return self.snapshots.order_by("-fetched_at", "-id").first()
 
 
@@ -65,6 +96,9 @@ class Snapshot(models.Model):
     byline = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    last_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last pull that returned this content."
+    )
     links = models.JSONField(
         default=list,
         blank=True,

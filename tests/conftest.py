@@ -7,6 +7,9 @@ from django.conf import settings
 from factcheck.celery import app as celery_app
 from tests.workers import start_worker, stop_worker, wait_for_worker
 
+# Fixtures of the sources tests (a real local web server, fetch settings that let it be reached).
+pytest_plugins = ["tests.fixtures.sources.support"]
+
 REQUIRE_SERVICES = bool(os.environ.get("FACTCHECK_REQUIRE_SERVICES"))
 
 

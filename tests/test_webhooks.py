@@ -5,8 +5,11 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import override_settings
 from werkzeug import Response
@@ -15,11 +18,20 @@ from claims.models_api import WebhookDelivery, WebhookSubscription
 from claims.webhooks import services
 from claims.webhooks.admin import SubscriptionForm
 from claims.webhooks.tasks import sweep_webhook_deliveries
+from factcheck.celery import app as celery_app
 from tests import api_fixtures as fx
+from tests.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-shared-with-the-consumer"
 FAST_RETRIES = override_settings(WEBHOOK_RETRY_DELAYS=[0, 0, 0], WEBHOOK_TIMEOUT=0.5)
+
+
+@pytest.fixture(autouse=True)
+def _receiver_port_allowed(httpserver):
+    """The receivers listen on 127.0.0.1 at a random port: let the address guard accept that port."""
+    with override_settings(FETCH_ALLOW_LOOPBACK=True, FETCH_ALLOWED_PORTS=[80, 443, httpserver.port]):
+        yield
 
 
 def subscribe(url: str, events=("verdict.published",), **extra) -> WebhookSubscription:
@@ -265,18 +277,34 @@ def test_verdict_event_payload_is_the_public_verdict_json():
 
 
 @pytest.mark.services
-def test_a_real_worker_delivers_after_commit_and_retries_a_failure(httpserver, celery_worker):
+def test_a_real_worker_delivers_after_commit_and_retries_a_failure(httpserver, transactional_db, tmp_path):
     httpserver.expect_ordered_request("/hook").respond_with_data("busy", status=503)
     httpserver.expect_ordered_request("/hook").respond_with_data("ok")
     subscribe(httpserver.url_for("/hook"))
-
-    (delivery_id,) = services.webhook_emit(event="verdict.published", data={"id": 1})
-
-    deadline = time.monotonic() + 30  # the first retry waits 5-6.25 s (WEBHOOK_RETRY_DELAYS)
-    while time.monotonic() < deadline:
-        delivery = WebhookDelivery.objects.get(pk=delivery_id)
-        if delivery.status == "succeeded":
-            break
-        time.sleep(0.2)
-    assert (delivery.status, delivery.attempts) == ("succeeded", 2)
+    queue = f"webhooks-test-{uuid.uuid4().hex[:8]}"  # no other worker of the session takes these
+    worker = start_worker(
+        queues=queue,
+        concurrency=2,
+        log_path=tmp_path / "worker.log",
+        FETCH_ALLOWED_PORTS=f"80,443,{httpserver.port}",
+        WEBHOOK_QUEUE=queue,
+        WEBHOOK_RETRY_DELAYS="1",
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        with override_settings(WEBHOOK_QUEUE=queue):
+            (delivery_id,) = services.webhook_emit(event="verdict.published", data={"id": 1})
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            delivery = WebhookDelivery.objects.get(pk=delivery_id)
+            if delivery.status == "succeeded":
+                break
+            time.sleep(0.2)
+    finally:
+        celery_app.conf.task_always_eager = True
+        stop_worker(worker)
+        redis.Redis.from_url(django_settings.REDIS_URL).delete(queue)
+    assert (delivery.status, delivery.attempts) == ("succeeded", 2), (tmp_path / "worker.log").read_text()[
+        -3000:
+    ]
     assert [resp.status_code for _, resp in httpserver.log] == [503, 200]

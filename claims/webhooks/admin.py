@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 
 from claims.models_api import WebhookDelivery, WebhookSubscription
 from claims.webhooks import services
-from claims.webhooks.guard import UnsafeURL, check_delivery_url
+from claims.webhooks.guard import UnresolvableURL, UnsafeURL, check_delivery_url
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -29,7 +29,7 @@ class SubscriptionForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             check_delivery_url(url)
-        except UnsafeURL as exc:
+        except (UnsafeURL, UnresolvableURL) as exc:
             raise forms.ValidationError(f"This address cannot receive webhooks: {exc}") from exc
         return url
 

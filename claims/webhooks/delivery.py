@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 from requests_hardened import Config, Manager
 
-from claims.webhooks.guard import UnsafeURL, check_delivery_url
+from claims.webhooks.guard import UnresolvableURL, UnsafeURL, check_delivery_url
 from claims.webhooks.signing import SIGNATURE_HEADER, signature_header
 
 # Worth another try: the receiver is overloaded, restarting or timing out, not refusing the request.
@@ -53,6 +53,8 @@ def send(*, url: str, secret: str, payload: dict, event: str, delivery_id: int, 
         check_delivery_url(url)
     except UnsafeURL as exc:
         return Outcome(None, f"refused by the address guard: {exc}", retryable=False)
+    except UnresolvableURL as exc:
+        return Outcome(None, str(exc), retryable=True)
     body = body_bytes(payload)
     headers = {
         "Content-Type": "application/json",

@@ -5,6 +5,7 @@ delivery (retries exhausted, or a refusal not worth retrying) counts one failure
 ``WEBHOOK_DISABLE_AFTER_FAILURES`` in a row disable it. A success resets the count.
 """
 
+import logging
 import random
 import uuid
 from datetime import timedelta
@@ -13,18 +14,34 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from claims.models_api import WebhookDelivery, WebhookSubscription
 from claims.webhooks.delivery import Outcome
-from factcheck.queueing import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def queue_delivery(delivery_id: int, *, countdown: float = 0) -> bool:
+    """Send the delivery task (queue WEBHOOK_QUEUE); False when the broker is down (the sweeper resends)."""
+    from claims.webhooks.tasks import deliver_webhook
+
+    try:
+        deliver_webhook.apply_async(args=[delivery_id], countdown=countdown, queue=settings.WEBHOOK_QUEUE)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        logger.warning("broker unavailable; webhook delivery %s left for the sweeper: %s", delivery_id, exc)
+        return False
+    return True
+
+
+def queue_on_commit(delivery_id: int) -> None:
+    transaction.on_commit(lambda: queue_delivery(delivery_id))
 
 
 def webhook_emit(*, event: str, data: dict) -> list[int]:
     """Create one delivery per active subscription to ``event`` and queue each after commit; return ids."""
     if event not in WebhookSubscription.Event.values:
         raise ValueError(f"unknown webhook event {event!r}")
-    from claims.webhooks.tasks import deliver_webhook
-
     now = timezone.now()
     event_id = uuid.uuid4()
     payload = {"id": str(event_id), "event": event, "created_at": now.isoformat(), "data": data}
@@ -37,7 +54,7 @@ def webhook_emit(*, event: str, data: dict) -> list[int]:
             for s in subscriptions
         )
         for delivery in deliveries:
-            enqueue_on_commit(deliver_webhook, delivery.pk)
+            queue_on_commit(delivery.pk)
     return [d.pk for d in deliveries]
 
 
@@ -122,8 +139,6 @@ def subscription_enable(*, subscription: WebhookSubscription) -> None:
 
 def delivery_retry_now(*, delivery: WebhookDelivery) -> bool:
     """Queue a failed or cancelled delivery for one more round of attempts; False if it succeeded."""
-    from claims.webhooks.tasks import deliver_webhook
-
     with transaction.atomic():
         updated = WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
             status=WebhookDelivery.Status.SUCCEEDED
@@ -136,7 +151,7 @@ def delivery_retry_now(*, delivery: WebhookDelivery) -> bool:
             updated_at=timezone.now(),
         ):
             return False
-        enqueue_on_commit(deliver_webhook, delivery.pk)
+        queue_on_commit(delivery.pk)
     return True
 
 

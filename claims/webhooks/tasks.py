@@ -1,14 +1,10 @@
-"""Celery tasks of the webhook subsystem (queue ``io``: they wait on other people's servers)."""
-
-import logging
+"""Celery tasks of the webhook subsystem (queue WEBHOOK_QUEUE, ``io`` by default: they wait on other
+people's servers)."""
 
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from claims.webhooks import services
 from claims.webhooks.delivery import send
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="claims.webhooks.deliver", queue="io")
@@ -28,12 +24,7 @@ def deliver_webhook(delivery_id: int) -> str:
     delivery = services.delivery_record(delivery_id=delivery_id, outcome=outcome)
     if delivery.status == delivery.Status.RETRYING:
         countdown = max(0.0, (delivery.next_attempt_at - delivery.last_attempt_at).total_seconds())
-        try:
-            deliver_webhook.apply_async(args=[delivery_id], countdown=countdown)
-        except (OperationalError, ConnectionError, OSError) as exc:
-            logger.warning(
-                "broker unavailable; webhook delivery %s left for the sweeper: %s", delivery_id, exc
-            )
+        services.queue_delivery(delivery_id, countdown=countdown)
     return delivery.status
 
 
@@ -42,5 +33,5 @@ def sweep_webhook_deliveries() -> int:
     """Re-queue deliveries whose task was lost (beat runs this every minute); return how many."""
     ids = services.due_delivery_ids()
     for delivery_id in ids:
-        deliver_webhook.apply_async(args=[delivery_id])
+        services.queue_delivery(delivery_id)
     return len(ids)

@@ -1,0 +1,166 @@
+"""Admin for sources and snapshots: read-only views of what the pulls recorded, plus "pull now".
+
+Rows are written only by the services, so every field is read-only here. Fetched content is shown as
+escaped text (Django templates escape by default); fetched HTML is never rendered.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from sources.diffing import snapshot_diff
+from sources.models import Snapshot, Source
+from sources.services import request_pull
+
+
+class WatchedFilter(admin.SimpleListFilter):
+    title = "watched"
+    parameter_name = "watched"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Watched now"), ("no", "Not watched")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(watch_until__gt=timezone.now())
+        if self.value() == "no":
+            return queryset.exclude(watch_until__gt=timezone.now())
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["url", "state", "last_checked_at", "next_pull_at", "consecutive_failures", "error"]
+    list_filter = ["state", WatchedFilter, "domain"]
+    search_fields = ["url", "domain"]
+    ordering = ["-updated_at"]
+    show_full_result_count = False
+    actions = ["pull_now"]
+    readonly_fields = [
+        "url",
+        "domain",
+        "state",
+        "last_checked_at",
+        "next_pull_at",
+        "consecutive_failures",
+        "last_error",
+        "etag",
+        "last_modified",
+        "watch_until",
+        "unchanged_pulls",
+        "current_snapshot_link",
+        "snapshots_link",
+        "lease_until",
+        "queued_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # sources come from URLs through sources.services.source_for_url
+
+    @admin.display(description="last error")
+    def error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.display(description="current snapshot")
+    def current_snapshot_link(self, obj):
+        if not obj.current_snapshot_id:
+            return "-"
+        url = reverse("admin:sources_snapshot_text", args=[obj.current_snapshot_id])
+        return format_html('<a href="{}">text of snapshot {}</a>', url, obj.current_snapshot_id)
+
+    @admin.display(description="snapshots")
+    def snapshots_link(self, obj):
+        url = reverse("admin:sources_snapshot_changelist") + f"?source__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} snapshots</a>', url, obj.snapshots.count())
+
+    def has_pull_permission(self, request):
+        return request.user.has_perm("sources.change_source")
+
+    @admin.action(description="Pull now", permissions=["pull"])
+    def pull_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        request_pull(ids)
+        self.message_user(request, f"Queued a pull of {len(ids)} source(s).", messages.SUCCESS)
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "http_status", "language", "links_count", "views"]
+    list_select_related = ["source"]
+    list_filter = ["language", "http_status"]
+    search_fields = ["source__url", "title", "sha256"]
+    ordering = ["-fetched_at"]
+    show_full_result_count = False
+    exclude = ["raw_body", "text", "links"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + ["views"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/text/", view(self.text_view), name="sources_snapshot_text"),
+            path("<int:pk>/diff/", view(self.diff_view), name="sources_snapshot_diff"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="links")
+    def links_count(self, obj):
+        return len(obj.links or [])
+
+    @admin.display(description="view")
+    def views(self, obj):
+        text = reverse("admin:sources_snapshot_text", args=[obj.pk])
+        diff = reverse("admin:sources_snapshot_diff", args=[obj.pk])
+        return format_html('<a href="{}">text</a> · <a href="{}">diff with previous</a>', text, diff)
+
+    def _snapshot(self, request, pk):
+        snapshot = get_object_or_404(Snapshot.objects.select_related("source"), pk=pk)
+        if not self.has_view_permission(request, snapshot):
+            raise PermissionDenied
+        return snapshot
+
+    def _context(self, request, snapshot, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "snapshot": snapshot,
+            "original": snapshot,
+        }
+
+    def text_view(self, request, pk):
+        snapshot = self._snapshot(request, pk)
+        context = self._context(request, snapshot, f"Text of {snapshot}")
+        return TemplateResponse(request, "admin/sources/snapshot/text.html", context)
+
+    def diff_view(self, request, pk):
+        snapshot = self._snapshot(request, pk)
+        others = Snapshot.objects.filter(source_id=snapshot.source_id).exclude(pk=snapshot.pk)
+        against = request.GET.get("against")
+        if against and against.isdigit():
+            previous = get_object_or_404(others, pk=int(against))
+        else:
+            previous = (
+                others.filter(fetched_at__lte=snapshot.fetched_at).order_by("-fetched_at", "-id").first()
+            )
+        context = self._context(request, snapshot, f"Changes in {snapshot}")
+        context.update(
+            previous=previous,
+            diff=snapshot_diff(previous, snapshot) if previous else None,
+            choices=others.order_by("-fetched_at").values("pk", "fetched_at")[:50],
+        )
+        return TemplateResponse(request, "admin/sources/snapshot/diff.html", context)

@@ -1,0 +1,61 @@
+"""Errors raised by the sources app; each carries a readable reason stored on the source."""
+
+
+class InvalidURL(ValueError):
+    """The text is not an http(s) URL that can be fetched (bad scheme, no host, bad port...)."""
+
+
+class FetchError(Exception):
+    """A fetch did not produce a usable document; ``reason`` is recorded on the source."""
+
+    #: True when trying again later may succeed (timeouts, connection errors, 429, 5xx).
+    transient = False
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+class BlockedURL(FetchError):
+    """The URL points at an address or port the fetcher must never reach (the SSRF guard)."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt of the host disallows our user agent from fetching this URL."""
+
+
+class GoneError(FetchError):
+    """The server answered 404 or 410: the document is gone."""
+
+
+class UnsupportedContent(FetchError):
+    """The response is of a content type we do not extract (PDF, images, ...)."""
+
+
+class TooLarge(FetchError):
+    """The body exceeds ``FETCH_MAX_BYTES`` once decompressed (also how decompression bombs end)."""
+
+
+class TooManyRedirects(FetchError):
+    """More redirects than the fetcher follows, or a redirect without a usable Location."""
+
+
+class PermanentHTTPError(FetchError):
+    """A client error other than 404/410/429 (401, 403, 451, ...): retrying will not help soon."""
+
+
+class TransientFetchError(FetchError):
+    """Timeouts, connection errors, DNS failures, 429 and 5xx: worth retrying with backoff."""
+
+    transient = True
+
+
+class HostBusy(Exception):
+    """The per-host politeness budget is exhausted; try again after ``wait`` seconds."""
+
+    def __init__(self, host: str, wait: float):
+        super().__init__(f"{host} is busy; retry in {wait:.1f}s")
+        self.host = host
+        self.wait = wait

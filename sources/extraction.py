@@ -1,0 +1,208 @@
+"""HTML and plain text to a Document: main text, metadata, and the links inside the main text.
+
+trafilatura does the extraction. The text is exactly what ``trafilatura.extract`` returns with the
+project's settings (no comments, tables kept, no formatting), so its measured quality is kept (see
+``bench/extraction.py``). trafilatura's own ``include_links`` is not used: it changes which paragraphs
+are kept (measured on the shared pages). Instead every link of the page is looked up in the text with
+the words around it in its paragraph, giving character offsets of its anchor text.
+"""
+
+import re
+from datetime import UTC, date, datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from trafilatura import bare_extraction
+from trafilatura.utils import normalize_unicode
+from trafilatura.xml import xmltotxt
+
+from sources.documents import Document, Link
+
+_PUBLISHED_META = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|"""
+    r"""og:published_time|dc\.date|pubdate|publishdate)["'][^>]*>""",
+    re.IGNORECASE,
+)
+_CONTENT_ATTR = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_HTML_LANG = re.compile(
+    r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?""", re.IGNORECASE
+)
+_OG_LOCALE = re.compile(
+    r"""<meta[^>]+property\s*=\s*["']og:locale["'][^>]*content\s*=\s*["']([a-z]{2})""", re.IGNORECASE
+)
+# Function words that mark a language well enough when the page does not declare one.
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "is", "in", "that", "was", "for", "with"},
+    "fr": {"le", "la", "les", "et", "des", "est", "une", "dans", "que", "pour"},
+    "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "auf"},
+    "es": {"el", "la", "los", "las", "y", "que", "del", "una", "por", "para"},
+    "it": {"il", "di", "che", "della", "per", "una", "sono", "gli", "non", "con"},
+    "pt": {"o", "os", "que", "não", "uma", "para", "com", "dos", "das", "em"},
+    "nl": {"de", "het", "een", "en", "van", "niet", "dat", "voor", "met", "zijn"},
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _parse_datetime(value: str | None) -> datetime | None:
+    """Return a timezone-aware datetime (UTC when the source gave none), or None."""
+    if not value:
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _published_at(html: str, fallback: str | None) -> datetime | None:
+    # The meta tags carry the time of day and the offset; trafilatura's date (htmldate) only the day.
+    for tag in _PUBLISHED_META.findall(html[:200_000]):
+        content = _CONTENT_ATTR.search(tag)
+        parsed = _parse_datetime(content.group(1)) if content else None
+        if parsed:
+            return parsed
+    return _parse_datetime(fallback)
+
+
+def guess_language(text: str) -> str:
+    """Return an ISO 639-1 code from function-word counts, or "" when nothing stands out."""
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    if len(words) < 20:
+        return ""
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= max(3, len(words) // 25) else ""
+
+
+def _language(html: str, text: str) -> str:
+    match = _HTML_LANG.search(html[:5000]) or _OG_LOCALE.search(html[:50_000])
+    return match.group(1).lower() if match else guess_language(text)
+
+
+def _absolute(href: str, base: str | None) -> str | None:
+    href = href.strip()
+    url = urljoin(base, href) if base else href
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_CONTEXT = 40  # characters of block text either side of an anchor used to find it in the extracted text
+
+
+def _flatten(block) -> tuple[str, list[tuple[str, int, int]]]:
+    """Return the block's raw text and (href, start, end) of each link inside it."""
+    pieces, spans, length = [], [], 0
+
+    def visit(element):
+        nonlocal length
+        start = length
+        if element.text and isinstance(element.tag, str):
+            pieces.append(element.text)
+            length += len(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+                visit(child)
+            if child.tail:
+                pieces.append(child.tail)
+                length += len(child.tail)
+        if element.tag == "a" and element.get("href"):
+            spans.append((element.get("href"), start, length))
+
+    visit(block)
+    return "".join(pieces), spans
+
+
+def _pattern(left: str, anchor: str, right: str) -> re.Pattern:
+    def flexible(part: str) -> str:
+        return r"\s+".join(re.escape(word) for word in part.split())
+
+    left_words, right_words = left.split()[-8:], right.split()[:8]
+    left_part = " ".join(left_words)[-_CONTEXT:].lstrip()
+    right_part = " ".join(right_words)[:_CONTEXT].rstrip()
+    regex = flexible(left_part) + r"\s*(" + flexible(anchor) + r")\s*" + flexible(right_part)
+    if not left_part and not right_part:
+        regex = r"(?m)^\s*(" + flexible(anchor) + r")\s*$"  # a link alone in its block: a whole line
+    return re.compile(regex)
+
+
+def _links(html: str, text: str, base: str | None) -> list[Link]:
+    """Find the links of the page's blocks in the extracted text, in document order.
+
+    A link counts when its anchor text and the words around it in its block (paragraph, list item, ...)
+    are found in the extracted text: navigation and sidebar links are not in the text, so they drop out.
+    """
+    try:
+        tree = etree.fromstring(html, _HTML_PARSER)
+    except (etree.ParserError, ValueError):
+        return []
+    if tree is None:
+        return []
+    blocks: dict = {}  # outermost block of each candidate link, in document order
+    for a in tree.iter("a"):
+        words = "".join(a.itertext()).split()
+        # Most links of a page (navigation, sidebars) are not in the main text: drop them cheaply first.
+        if not a.get("href") or not words or words[0] not in text:
+            continue
+        outer = None
+        for ancestor in a.iterancestors():
+            if ancestor.tag in _BLOCKS:
+                outer = ancestor
+        if outer is not None:
+            blocks.setdefault(outer, None)
+    links, position = [], 0
+    for block in blocks:
+        raw, spans = _flatten(block)
+        for href, start, end in spans:
+            anchor = " ".join(raw[start:end].split())
+            if not anchor or anchor.split()[0] not in text:
+                continue
+            match = _pattern(raw[:start], anchor, raw[end:]).search(text, position)
+            url = _absolute(href, base) if match else None
+            if url is None:
+                continue
+            links.append(Link(url=url, text=match.group(1), start=match.start(1), end=match.end(1)))
+            position = match.end(1)
+    return links
+
+
+def extract_html(html: str | bytes, *, url: str | None = None) -> Document:
+    """Extract the main text, metadata and in-text links of an HTML page; empty text when none is found."""
+    if isinstance(html, bytes):
+        from sources.fetching import decode_body
+
+        html = decode_body(html)
+    extracted = bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_formatting=False,
+        with_metadata=True,
+    )
+    if extracted is None or extracted.body is None:
+        return Document(text="", title="", language=_language(html, ""))
+    text = normalize_unicode(xmltotxt(extracted.body, include_formatting=False)).strip()
+    base = url or extracted.url
+    return Document(
+        text=text,
+        title=extracted.title or "",
+        byline=extracted.author or "",
+        published_at=_published_at(html, extracted.date),
+        language=_language(html, text),
+        links=_links(html, text, base),
+    )
+
+
+def extract_text(text: str, *, title: str = "", published_at=None) -> Document:
+    """Wrap plain text as a Document (normalized line endings, no links); never fails on odd input."""
+    clean = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(published_at, str):
+        published_at = _parse_datetime(published_at)
+    elif isinstance(published_at, datetime) and published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    return Document(text=clean, title=title, published_at=published_at, language=guess_language(clean))

@@ -1,0 +1,225 @@
+"""The only writers of Source and Snapshot rows (besides the pull in ``sources.pulling``).
+
+Other apps call these: ``source_for_url``, ``request_pull``, ``watch_sources``, ``record_snapshot`` and
+``normalize_url``. Signals go out only after commit.
+"""
+
+import hashlib
+import zlib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sources.documents import Document
+from sources.extraction import extract_html, extract_text
+from sources.fetching import decode_body
+from sources.models import Snapshot, Source
+from sources.signals import snapshot_changed
+from sources.urls_normalize import normalize_url, url_host
+
+__all__ = [
+    "normalize_url",
+    "source_for_url",
+    "request_pull",
+    "watch_sources",
+    "record_snapshot",
+    "enqueue_due_sources",
+    "extract_body",
+]
+
+
+def source_for_url(url: str) -> Source:
+    """Return the Source for ``url`` (normalized), creating it due for a first pull; raise InvalidURL."""
+    normalized = normalize_url(url)
+    # get_or_create retries the get after an IntegrityError, so two concurrent callers get one row.
+    source, _created = Source.objects.get_or_create(
+        url=normalized, defaults={"domain": url_host(normalized), "next_pull_at": timezone.now()}
+    )
+    return source
+
+
+def _enqueue(source_ids: list[int]) -> None:
+    """Queue the pulls once the transaction commits (what ``delay_on_commit`` does, plus the queue)."""
+    from sources.tasks import pull_source  # tasks import this module
+
+    queue = settings.SOURCES_PULL_QUEUE
+    for source_id in source_ids:
+        transaction.on_commit(partial(pull_source.apply_async, (source_id,), queue=queue))
+
+
+def request_pull(source_ids: Iterable[int]) -> None:
+    """Make the sources due now and queue one pull each once the current transaction commits."""
+    ids = sorted({int(i) for i in source_ids})
+    if not ids:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        Source.objects.filter(pk__in=ids).filter(
+            Q(next_pull_at__isnull=True) | Q(next_pull_at__gt=now)
+        ).update(next_pull_at=now)
+        Source.objects.filter(pk__in=ids).update(queued_at=now)
+        _enqueue(ids)
+
+
+def enqueue_due_sources(*, now: datetime | None = None) -> int:
+    """Queue a pull for every due source not already running or recently queued; return how many.
+
+    This is what makes a lost broker message good: the database says which sources are due, so a
+    queue emptied by a Redis restart is refilled at the next run (after SOURCES_REQUEUE_AFTER).
+    """
+    now = now or timezone.now()
+    requeue_before = now - timedelta(seconds=settings.SOURCES_REQUEUE_AFTER)
+    with transaction.atomic():
+        ids = list(
+            Source.objects.filter(next_pull_at__lte=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before))
+            .order_by("next_pull_at")
+            .values_list("pk", flat=True)[: settings.SOURCES_REFRESH_BATCH]
+        )
+        Source.objects.filter(pk__in=ids).update(queued_at=now)
+        _enqueue(ids)
+    return len(ids)
+
+
+def watch_sources(source_ids: Iterable[int], *, until: datetime) -> int:
+    """Re-pull these sources at least every SOURCES_WATCH_INTERVAL until ``until``; return rows changed.
+
+    Called by claims for the sources cited by claims under review. Extending a watch never shortens one.
+    """
+    ids = list(source_ids)
+    soon = timezone.now() + timedelta(seconds=settings.SOURCES_WATCH_INTERVAL)
+    with transaction.atomic():
+        changed = (
+            Source.objects.filter(pk__in=ids)
+            .filter(Q(watch_until__isnull=True) | Q(watch_until__lt=until))
+            .update(watch_until=until)
+        )
+        Source.objects.filter(pk__in=ids, next_pull_at__gt=soon).update(next_pull_at=soon)
+    return changed
+
+
+def _media_type(content_type: str) -> tuple[str, str]:
+    mime, _, params = content_type.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+    return mime.strip().lower(), charset
+
+
+def extract_body(body: bytes, content_type: str, *, url: str | None = None) -> Document:
+    """Decode and extract a body by its content type (plain text as is, anything else as HTML)."""
+    mime, charset = _media_type(content_type)
+    text = decode_body(body, charset)
+    if mime == "text/plain":
+        return extract_text(text)
+    return extract_html(text, url=url)
+
+
+def _compressed(body: bytes) -> bytes:
+    packed = zlib.compress(body, 6)
+    # Past the cap the raw body is not kept; the extracted text still is.
+    return packed if len(packed) <= settings.SOURCES_RAW_BODY_MAX_BYTES else b""
+
+
+def store_content(
+    *,
+    source_id: int,
+    body: bytes,
+    sha256: str,
+    content_type: str,
+    document: Document | None,
+    final_url: str,
+    http_status: int | None,
+    fetched_at: datetime,
+    source_fields: dict | None = None,
+) -> tuple[Snapshot, bool, bool]:
+    """Store the content as the source's current snapshot; return (snapshot, created, changed).
+
+    Runs in one transaction with the source row locked; ``source_fields`` are written to the source in
+    the same transaction (the pull's state). snapshot_changed goes out after commit when the current
+    snapshot changed, including back to an older one (a page reverted to earlier content).
+    """
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        snapshot = Snapshot.objects.filter(source=source, sha256=sha256).first()
+        created = snapshot is None
+        if created:
+            snapshot = Snapshot.objects.create(
+                source=source,
+                fetched_at=fetched_at,
+                last_seen_at=fetched_at,
+                http_status=http_status,
+                final_url=final_url[:2000],
+                content_type=content_type[:128],
+                sha256=sha256,
+                raw_body=_compressed(body),
+                text=document.text,
+                title=document.title,
+                byline=document.byline[:1000],
+                published_at=document.published_at,
+                language=document.language[:16],
+                links=[link.as_dict() for link in document.links],
+            )
+        else:
+            Snapshot.objects.filter(pk=snapshot.pk).update(last_seen_at=fetched_at)
+        old_id = source.current_snapshot_id
+        changed = old_id != snapshot.pk
+        fields = dict(source_fields or {})
+        if changed:
+            fields["current_snapshot"] = snapshot
+        if fields:
+            Source.objects.filter(pk=source_id).update(**fields)
+        if changed:
+            new_id = snapshot.pk
+            transaction.on_commit(
+                lambda: snapshot_changed.send(
+                    sender=Source, source_id=source_id, old_snapshot_id=old_id, new_snapshot_id=new_id
+                )
+            )
+    return snapshot, created, changed
+
+
+def record_snapshot(
+    *,
+    source: Source,
+    body: bytes,
+    content_type: str,
+    final_url: str = "",
+    http_status: int | None = None,
+    fetched_at: datetime | None = None,
+) -> tuple[Snapshot, bool]:
+    """Extract and store content we already have; return (snapshot, created).
+
+    No new row when a snapshot with the same sha256 exists for the source. The pull schedule and fetch
+    state of the source are left as they are.
+    """
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+        content_type = content_type.split(";")[0] + "; charset=utf-8"
+    sha256 = hashlib.sha256(body).hexdigest()
+    existing = Snapshot.objects.filter(source=source, sha256=sha256).only("pk").first()
+    document = None if existing else extract_body(body, content_type, url=final_url or source.url)
+    try:
+        snapshot, created, _changed = store_content(
+            source_id=source.pk,
+            body=body,
+            sha256=sha256,
+            content_type=content_type,
+            document=document,
+            final_url=final_url or source.url,
+            http_status=http_status,
+            fetched_at=fetched_at or timezone.now(),
+        )
+    except IntegrityError:
+        # A concurrent writer stored the same content first.
+        return Snapshot.objects.get(source=source, sha256=sha256), False
+    source.refresh_from_db(fields=["current_snapshot"])
+    return snapshot, created

@@ -1,0 +1,104 @@
+import pytest
+
+from claims.checkworthiness import get_scorer
+from claims.detection import DetectedSentence, detect_claims
+from sources.documents import Document
+from tests.fixtures.detection import document_with_links
+
+
+class FixedScorer:
+    """A scorer that gives every sentence the same score, to show what the pipeline adds on top."""
+
+    name = "fixed"
+
+    def __init__(self, value, threshold=0.5):
+        self.value, self.threshold = value, threshold
+
+    def score(self, sentences):
+        return [self.value] * len(sentences)
+
+
+STORY = (
+    "Grain exports rose 12% in March\n"
+    "By Jane Doe\n"
+    "Grain exports rose 12.5% in March, the ministry said on Tuesday.\n"
+    "It is a very welcome sign, said Maria Lopez, an economist at the Bruegel institute. "
+    "The harvest could be much better next year.\n"
+    "A grain terminal in Antwerp – John Smith / AFP\n"
+    "The terminal was opened in 2019."
+)
+
+
+def by_text(sentences):
+    return {s.text: s for s in sentences}
+
+
+def test_every_sentence_comes_back_with_offsets_into_the_document_text():
+    document = Document(text=STORY)
+    sentences = detect_claims(document)
+    assert all(isinstance(s, DetectedSentence) for s in sentences)
+    assert all(document.text[s.start : s.end] == s.text for s in sentences)
+    assert {s.role for s in sentences} == {"heading", "byline", "body", "caption", "credit"}
+    assert all(0.0 <= s.checkworthiness <= 1.0 for s in sentences)
+
+
+def test_layout_lines_are_never_candidates_whatever_the_scorer_says():
+    sentences = detect_claims(Document(text=STORY), scorer=FixedScorer(1.0))
+    assert [s.text for s in sentences if s.role != "body" and s.is_candidate] == []
+
+
+def test_opinions_stay_below_threshold_even_when_the_scorer_rates_them_high():
+    sentences = by_text(detect_claims(Document(text=STORY), scorer=FixedScorer(0.99)))
+    opinion = sentences["It is a very welcome sign, said Maria Lopez, an economist at the Bruegel institute."]
+    speculation = sentences["The harvest could be much better next year."]
+    for sentence in (opinion, speculation):
+        assert sentence.kind == "opinion"
+        assert sentence.checkworthiness < 0.5 and not sentence.is_candidate
+        assert sentence.claimant.name == "Maria Lopez"
+    assert opinion.claimant.role == "an economist at the Bruegel institute"
+
+
+def test_checkable_sentences_are_candidates_even_when_the_scorer_rates_them_low():
+    sentences = by_text(detect_claims(Document(text=STORY), scorer=FixedScorer(0.0, threshold=0.7)))
+    figure = sentences["Grain exports rose 12.5% in March, the ministry said on Tuesday."]
+    assert figure.is_candidate and figure.checkworthiness >= 0.7
+    assert sentences["The terminal was opened in 2019."].is_candidate
+
+
+def test_the_scorer_keeps_its_ranking_among_opinions():
+    low = by_text(detect_claims(Document(text=STORY), scorer=FixedScorer(0.2)))
+    high = by_text(detect_claims(Document(text=STORY), scorer=FixedScorer(0.4)))
+    text = "The harvest could be much better next year."
+    assert low[text].checkworthiness < high[text].checkworthiness < 0.5
+
+
+def test_a_sentence_carries_the_links_cited_in_it():
+    document = document_with_links(STORY, [("https://stats.example/grain", "rose 12.5% in March")])
+    sentences = by_text(detect_claims(document))
+    assert sentences["Grain exports rose 12.5% in March, the ministry said on Tuesday."].cited_urls == [
+        "https://stats.example/grain"
+    ]
+    assert sentences["Grain exports rose 12% in March"].cited_urls == []
+
+
+def test_the_default_scorer_is_the_check_worthiness_interface():
+    sentences = detect_claims(Document(text="Unemployment fell to 3.5% in May, the ministry said."))
+    assert sentences[0].is_candidate == (sentences[0].checkworthiness >= get_scorer().threshold)
+
+
+def test_blank_text_gives_no_sentences_and_a_non_text_document_is_refused():
+    assert detect_claims(Document(text="")) == []
+    assert detect_claims(Document(text="\n \n")) == []
+    with pytest.raises(TypeError, match="document.text must be str"):
+        detect_claims(Document(text=b"\x00\xff"))
+
+
+def test_a_sentence_serialises_to_plain_data():
+    sentence = detect_claims(Document(text=STORY))[3]
+    data = sentence.as_dict()
+    assert data["claimant"] == {
+        "name": "Maria Lopez",
+        "role": "an economist at the Bruegel institute",
+        "aliases": ["Maria Lopez"],
+    }
+    assert data["text"] == sentence.text and data["cited_urls"] == []

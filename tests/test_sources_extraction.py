@@ -1,0 +1,74 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import trafilatura
+
+from sources.extraction import extract_html, extract_text, guess_language
+from tests.fixtures.sources.support import fixture_bytes
+
+PAGE_URL = "https://news.example/local/2025/03/14/harbour-bridge"
+
+
+def test_article_text_is_the_main_text_without_navigation_or_sidebars():
+    document = extract_html(fixture_bytes("article.html"), url=PAGE_URL)
+    assert "repairs to the harbour bridge will cost 48 million euros" in document.text
+    assert "Residents have until the end of April" in document.text
+    for boilerplate in ("Subscribe now", "Derby ends in a draw", "Privacy policy"):
+        assert boilerplate not in document.text
+
+
+def test_text_is_exactly_what_plain_trafilatura_extracts():
+    html = fixture_bytes("article.html")
+    baseline = trafilatura.extract(
+        html, include_comments=False, include_tables=True, include_formatting=False
+    )
+    assert extract_html(html, url=PAGE_URL).text == baseline
+
+
+def test_links_in_the_main_text_carry_absolute_urls_and_the_offsets_of_their_anchor_text():
+    document = extract_html(fixture_bytes("article.html"), url=PAGE_URL)
+    found = [(link.url, link.text, document.text[link.start : link.end]) for link in document.links]
+    assert found == [
+        ("https://news.example/docs/budget-2025.pdf", "the revised budget", "the revised budget"),
+        (
+            "https://council.example/minutes/2024-04-02",
+            "the minutes of the April meeting",
+            "the minutes of the April meeting",
+        ),
+        (
+            "https://stats.example/traffic?bridge=harbour&year=2025",
+            "the regional traffic office",
+            "the regional traffic office",
+        ),
+    ]
+
+
+def test_metadata_title_byline_timezone_aware_date_and_language():
+    document = extract_html(fixture_bytes("article.html"), url=PAGE_URL)
+    assert document.title == "Harbour bridge repairs to cost twice the estimate, council admits"
+    assert document.byline == "Jane Doe"
+    assert document.published_at == datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert document.published_at.utcoffset() is not None
+    assert document.language == "en"
+
+
+def test_a_page_without_main_text_gives_an_empty_document_not_an_error():
+    document = extract_html("<html><head><title>x</title></head><body></body></html>", url=PAGE_URL)
+    assert document.text == "" and document.links == []
+
+
+def test_plain_text_becomes_a_document_without_links():
+    document = extract_text(
+        "Le conseil a voté le budget.\r\nLa dépense est de 48 millions pour le pont et les routes de la "
+        "ville, selon le maire qui a présenté les chiffres dans une lettre aux habitants et aux commerçants.",
+        title="Budget",
+        published_at=datetime(2025, 3, 14, 8, 0),
+    )
+    assert document.text.startswith("Le conseil a voté le budget.\nLa dépense")
+    assert document.links == []
+    assert document.title == "Budget"
+    assert document.published_at == datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+    assert document.language == "fr"
+
+
+def test_language_is_left_empty_when_the_text_is_too_short_to_tell():
+    assert guess_language("Budget 2025") == ""

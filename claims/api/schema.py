@@ -19,8 +19,8 @@ _ALWAYS = {
 }
 _WRITES = {
     "409": "Stale version, a transition not allowed from the current status, or an Idempotency-Key "
-    "reused with a different request or still running ('conflict', 'invalid_transition', "
-    "'idempotency_key_reused', 'idempotency_key_in_use').",
+    "whose first request is still running ('conflict', 'invalid_transition', 'idempotency_key_in_use').",
+    "422": "An Idempotency-Key reused with a different request body ('idempotency_key_reused').",
     "415": "The body is not JSON ('unsupported_media_type').",
 }
 

@@ -1,12 +1,15 @@
 """Benchmark: GET /api/v1/verdicts/ (50 per page) under gunicorn, against a single-query baseline view.
 
-Usage: python bench/api.py [--verdicts 100000] [--workers 2] [--clients 8] [--seconds 15]
+Usage: python bench/api.py [--verdicts 100000] [--workers 2] [--clients 4] [--seconds 20] [--rounds 5]
 
 Needs PostgreSQL: the database fc_api_bench (created, migrated and filled here on the first run: 100,000
 published verdicts, each with a claimant, an article and two pieces of evidence with snapshots; kept for
-later runs). Starts gunicorn (sync workers) on 127.0.0.1, then for each endpoint in turn runs --clients
-concurrent keep-alive clients for --seconds (after a warm-up), walking the first pages of the list.
-Prints requests/s of both, the ratio API/baseline (goal: at least 0.5), and p50/p99 latency.
+later runs). Starts gunicorn (sync workers) on 127.0.0.1, then runs --clients concurrent keep-alive
+clients against each endpoint, alternating in --rounds short rounds (--seconds per endpoint in all) so that
+other load on the machine weighs on both alike; the API clients walk the first 10 cursor pages.
+Two baselines, both one query and a JsonResponse (bench/api_urls.py): the page's verdict rows only, and
+the same content as the API (evidence and correction history included). Prints requests/s of each, the
+ratios API/baseline (goal: at least 0.5), and p50/p99 latency.
 Only loopback traffic. Stops gunicorn and its clients on exit.
 """
 
@@ -234,7 +237,8 @@ def client(port: int, paths: list[str], seconds: float, out: mp.Queue) -> None:
     out.put((latencies, errors))
 
 
-def measure(port: int, paths: list[str], clients: int, seconds: float) -> dict:
+def run_clients(port: int, paths: list[str], clients: int, seconds: float) -> tuple[list, int, float]:
+    """Run ``clients`` processes for ``seconds``; return (latencies, errors, wall seconds)."""
     out: mp.Queue = mp.Queue()
     procs = [
         mp.Process(target=client, args=(port, paths[k:] + paths[:k], seconds, out)) for k in range(clients)
@@ -245,9 +249,22 @@ def measure(port: int, paths: list[str], clients: int, seconds: float) -> dict:
     results = [out.get() for _ in procs]
     for p in procs:
         p.join()
-    wall = time.monotonic() - started
-    latencies = sorted(x for lat, _ in results for x in lat)
-    errors = sum(e for _, e in results)
+    return [x for lat, _ in results for x in lat], sum(e for _, e in results), time.monotonic() - started
+
+
+def measure_interleaved(port: int, endpoints: dict, clients: int, seconds: float, rounds: int) -> dict:
+    """Alternate the endpoints in short rounds, so that load drifting on the machine weighs on both alike."""
+    totals = {name: ([], 0, 0.0) for name in endpoints}
+    for _ in range(rounds):
+        for name, paths in endpoints.items():
+            lat, err, wall = run_clients(port, paths, clients, seconds / rounds)
+            all_lat, all_err, all_wall = totals[name]
+            totals[name] = (all_lat + lat, all_err + err, all_wall + wall)
+    return {name: summary(*totals[name]) for name in endpoints}
+
+
+def summary(latencies: list, errors: int, wall: float) -> dict:
+    latencies = sorted(latencies)
     return {
         "requests": len(latencies),
         "errors": errors,
@@ -274,8 +291,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verdicts", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0, help="per endpoint, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
     ensure_database()
@@ -283,14 +301,13 @@ def main() -> None:
     port = free_port()
     server = start_gunicorn(port, args.workers)
     try:
-        api = api_pages(port, 10)
-        baseline = ["/bench/minimal/?page_size=50"]
-        for paths in (api, baseline):  # warm-up: connections, caches, the query plans
-            measure(port, paths, args.clients, 2.0)
-        results = {
-            "api": measure(port, api, args.clients, args.seconds),
-            "baseline": measure(port, baseline, args.clients, args.seconds),
+        endpoints = {
+            "api": api_pages(port, 10),
+            "baseline": ["/bench/minimal/?page_size=50"],
+            "baseline_full": ["/bench/minimal-full/?page_size=50"],
         }
+        measure_interleaved(port, endpoints, args.clients, 4.0, 1)  # warm-up: connections, caches
+        results = measure_interleaved(port, endpoints, args.clients, args.seconds, args.rounds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
@@ -298,15 +315,17 @@ def main() -> None:
         f"\n{args.verdicts} published verdicts; gunicorn {args.workers} sync workers; "
         f"{args.clients} keep-alive clients; {args.seconds:.0f} s per endpoint; {os.cpu_count()} CPUs"
     )
-    print(f"{'endpoint':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'endpoint':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, label in (
         ("api", "GET /api/v1/verdicts/ (50/page, cursor pages)"),
-        ("baseline", "single-query JSON view (50 rows)"),
+        ("baseline", "one-query view: verdict rows only"),
+        ("baseline_full", "one-query view: same content (evidence+history)"),
     ):
         r = results[name]
-        print(f"{label:<44} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
-    ratio = results["api"]["rps"] / results["baseline"]["rps"]
-    print(f"ratio api/baseline: {ratio:.2f} (goal >= 0.5)")
+        print(f"{label:<48} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
+    api = results["api"]["rps"]
+    print(f"ratio api / verdict-rows-only view: {api / results['baseline']['rps']:.2f} (goal >= 0.5)")
+    print(f"ratio api / same-content view:      {api / results['baseline_full']['rps']:.2f} (goal >= 0.5)")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from claims.api.links import PublicLinks
-from claims.api.public_serializers import public_verdict_dict
-from claims.api.selectors import public_verdicts
-from claims.claimreview import claimreview_for, scale_bounds
+from claims.api.public_serializers import lazy_bounds, public_verdict_dict
+from claims.api.selectors import attach_related, public_verdict_rows
+from claims.claimreview import claimreview_for
 from claims.models import Verdict
 
 # Inside <script>, "</script>" or "<!--" in a string would end or change the block; JSON allows these
@@ -38,13 +38,12 @@ def ld_json(data: dict) -> str:
 
 def verdict_page(request, pk: int):
     """Render a public verdict; 404 for drafts, proposed, withdrawn or unknown verdicts."""
-    try:
-        verdict = public_verdicts().get(pk=pk)
-    except Verdict.DoesNotExist:
-        raise Http404("No public verdict with this id.") from None
+    row = public_verdict_rows().filter(pk=pk).first()
+    if row is None:
+        raise Http404("No public verdict with this id.")
     links = PublicLinks(request)
-    bounds = scale_bounds()
-    data = public_verdict_dict(verdict, links=links, bounds=bounds)
+    bounds = lazy_bounds()
+    data = public_verdict_dict(attach_related([row])[0], links=links, bounds=bounds)
     context = {
         "v": data,
         "claimreview": None,
@@ -55,8 +54,11 @@ def verdict_page(request, pk: int):
         if data["rating"] and _HEX_COLOUR.fullmatch(data["rating"]["colour"])
         else "#555555",
     }
-    if verdict.state == Verdict.State.PUBLISHED:
-        context["claimreview"] = ld_json(claimreview_for(verdict, url=links.page(verdict.pk), bounds=bounds))
+    if data["state"] == Verdict.State.PUBLISHED:
+        verdict = Verdict.objects.select_related("rating", "claim__claimant", "claim__article__source").get(
+            pk=pk
+        )
+        context["claimreview"] = ld_json(claimreview_for(verdict, url=links.page(pk), bounds=bounds()))
     else:
         current = next((v for v in data["corrections"] if v["state"] == Verdict.State.PUBLISHED), None)
         context["current_page"] = links.page(current["id"]) if current else None

@@ -1,6 +1,6 @@
 """Streamed exports of all public verdicts (CSV and JSON Lines) for data users.
 
-Rows are read with a server-side cursor in chunks (``iterator(chunk_size=...)``, prefetching per chunk),
+Rows are read with a server-side cursor in chunks (``iter_public_rows``: 3 queries per chunk of 500),
 so memory stays flat however many verdicts there are, and the first bytes leave before the last row is read.
 """
 
@@ -9,8 +9,8 @@ import json
 from collections.abc import Iterable, Iterator
 
 from claims.api.links import PublicLinks
-from claims.api.public_serializers import public_verdict_dict
-from claims.claimreview import scale_bounds
+from claims.api.public_serializers import lazy_bounds, public_verdict_dict
+from claims.api.selectors import iter_public_rows
 
 CHUNK = 500
 
@@ -95,13 +95,13 @@ class _Echo:
 
 def _dicts(queryset, request) -> Iterator[dict]:
     links = PublicLinks(request)
-    bounds = scale_bounds()
-    for verdict in queryset.iterator(chunk_size=CHUNK):
-        yield public_verdict_dict(verdict, links=links, bounds=bounds)
+    bounds = lazy_bounds()
+    for row in iter_public_rows(queryset, chunk=CHUNK):
+        yield public_verdict_dict(row, links=links, bounds=bounds)
 
 
 def stream_csv(queryset, request=None) -> Iterable[str]:
-    """Yield the CSV header, then one line per verdict of ``queryset`` (from ``public_verdicts()``)."""
+    """Yield the CSV header, then one line per verdict of ``queryset`` (from ``public_verdict_rows()``)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for data in _dicts(queryset, request):

@@ -2,30 +2,31 @@
 
 Fields are declared for the OpenAPI schema; ``to_representation`` builds the dict by hand because it
 runs for every row of every public page (the benchmark in bench/api.py holds it to at least half the
-speed of a bare single-query view). Only rows from ``claims.api.selectors.public_verdicts()`` may be
+speed of a bare single-query view). Only rows from ``claims.api.selectors.public_verdict_rows()`` may be
 passed in: that is where drafts, notes and unkept evidence are left out.
 """
 
+import functools
+
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from claims.api.links import PublicLinks
-from claims.api.selectors import public_evidence, public_versions
 from claims.claimreview import scale_bounds
 from claims.models import Claim, Claimant, Evidence, Verdict
 
 
 def _iso(value) -> str | None:
+    """ISO 8601 in UTC with a Z; accepts datetimes and the ISO strings of PostgreSQL's JSON output."""
     if value is None:
         return None
-    text = value.isoformat()
+    text = value if isinstance(value, str) else value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _person(user) -> dict | None:
-    if user is None:
-        return None
-    return {"name": user.get_full_name() or user.get_username()}
+def _datetime(value):
+    return parse_datetime(value) if isinstance(value, str) else value
 
 
 class RatingOut(serializers.Serializer):
@@ -121,111 +122,122 @@ class PublicVerdictSerializer(serializers.Serializer):
         self._links = None
         self._bounds = None
 
-    def to_representation(self, verdict: Verdict) -> dict:
+    def to_representation(self, row: dict) -> dict:
         if self._links is None:
             context = self.context if self.parent is None else self.parent.context
             self._links = context.get("links") or PublicLinks(context.get("request"))
-            self._bounds = context.get("bounds") or scale_bounds()
-        return public_verdict_dict(verdict, links=self._links, bounds=self._bounds)
+            self._bounds = context.get("bounds") or lazy_bounds()
+        return public_verdict_dict(row, links=self._links, bounds=self._bounds)
 
 
-def public_verdict_dict(verdict: Verdict, *, links: PublicLinks, bounds: tuple) -> dict:
-    """The public JSON of one verdict loaded through ``public_verdicts()``."""
-    claim = verdict.claim
-    versions = getattr(claim, "public_versions", None)
-    if versions is None:  # a verdict not loaded through public_verdicts(): fall back to queries
-        versions = list(public_versions().filter(claim_id=claim.pk))
-    current = next((v for v in versions if v.state == Verdict.State.PUBLISHED), None)
+def _name(row: dict, prefix: str) -> dict | None:
+    username = row.get(f"{prefix}__username")
+    if username is None:
+        return None
+    full = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
+    return {"name": full or username}
+
+
+def lazy_bounds():
+    """The scale's (best, worst), queried at most once and only if a row does not carry them."""
+    return functools.cache(scale_bounds)
+
+
+def public_verdict_dict(row: dict, *, links: PublicLinks, bounds) -> dict:
+    """The public JSON of one row from ``public_verdict_rows()`` passed through ``attach_related()``.
+
+    ``bounds``: (best, worst) or a callable giving them (see ``lazy_bounds``), for rows without them.
+    """
+    versions = row["versions"]
+    current = next((v for v in versions if v["state"] == Verdict.State.PUBLISHED), None)
+    corrected = row["state"] == Verdict.State.CORRECTED
+    if "scale_best" in row:
+        best, worst = row["scale_best"], row["scale_worst"]
+    else:
+        best, worst = bounds() if callable(bounds) else bounds
     data = {
-        "id": verdict.pk,
-        "url": links.verdict(verdict.pk),
-        "page_url": links.page(verdict.pk),
-        "claimreview_url": links.claimreview(verdict.pk),
-        "state": verdict.state,
-        "is_current": verdict.state == Verdict.State.PUBLISHED,
-        "current_verdict": links.verdict(current.pk)
-        if current is not None and verdict.state == Verdict.State.CORRECTED
-        else None,
-        "correction_note": verdict.correction_note,
-        "claim": {"id": claim.pk, "text": claim.text, "restatement": claim.restatement, "kind": claim.kind},
-        "claimant": _claimant(claim.claimant),
-        "article": _article(claim.article),
-        "rating": _rating(verdict.rating, bounds),
-        "summary": verdict.summary,
-        "explanation": verdict.explanation,
-        "evidence": [_evidence(e) for e in _evidence_of(claim)],
-        "published_at": _iso(verdict.published_at),
-        "updated_at": _iso(verdict.updated_at),
-        "corrections": [_version(v, links) for v in versions],
+        "id": row["id"],
+        "url": links.verdict(row["id"]),
+        "page_url": links.page(row["id"]),
+        "claimreview_url": links.claimreview(row["id"]),
+        "state": row["state"],
+        "is_current": row["state"] == Verdict.State.PUBLISHED,
+        "current_verdict": links.verdict(current["id"]) if current is not None and corrected else None,
+        "correction_note": row["correction_note"],
+        "claim": {
+            "id": row["claim_id"],
+            "text": row["claim__text"],
+            "restatement": row["claim__restatement"],
+            "kind": row["claim__kind"],
+        },
+        "claimant": None
+        if row["claim__claimant_id"] is None
+        else {
+            "id": row["claim__claimant_id"],
+            "name": row["claim__claimant__name"],
+            "kind": row["claim__claimant__kind"],
+            "description": row["claim__claimant__description"],
+        },
+        "article": None
+        if row["claim__article_id"] is None
+        else {
+            "url": row["claim__article__source__url"] or "",
+            "title": row["claim__article__title"],
+            "publisher": row["claim__article__publisher"],
+            "published_at": _iso(row["claim__article__published_at"]),
+            "language": row["claim__article__language"],
+        },
+        "rating": None
+        if row["rating_id"] is None
+        else {
+            "label": row["rating__label"],
+            "slug": row["rating__slug"],
+            "value": row["rating__value"],
+            "best": best,
+            "worst": worst,
+            "colour": row["rating__colour"],
+        },
+        "summary": row["summary"],
+        "explanation": row["explanation"],
+        "evidence": [
+            {
+                "url": e["url"],
+                "stance": e["stance"],
+                "excerpt": e["excerpt"],
+                "snapshot": None
+                if e["snapshot_id"] is None
+                else {
+                    "id": e["snapshot_id"],
+                    "fetched_at": _iso(e["fetched_at"]),
+                    "sha256": e["sha256"],
+                },
+            }
+            for e in row["evidence"]
+        ],
+        "published_at": _iso(row["published_at"]),
+        "updated_at": _iso(row["updated_at"]),
+        "corrections": [
+            {
+                "id": v["id"],
+                "url": links.verdict(v["id"]),
+                "state": v["state"],
+                "rating": v["rating"],
+                "published_at": _iso(v["published_at"]),
+                "correction_note": v["correction_note"],
+            }
+            for v in versions
+        ],
     }
     if settings.FACTCHECK_PUBLISH_REVIEWER_NAMES:
-        data["author"] = _person(verdict.author)
-        data["approver"] = _person(verdict.approver)
+        data["author"] = _name(row, "author")
+        data["approver"] = _name(row, "approver")
     return data
 
 
-def _evidence_of(claim: Claim):
-    evidence = getattr(claim, "public_evidence", None)
-    if evidence is None:
-        evidence = public_evidence().filter(claim_id=claim.pk)
-    return evidence
-
-
-def _claimant(claimant: Claimant | None) -> dict | None:
-    if claimant is None:
-        return None
-    return {
-        "id": claimant.pk,
-        "name": claimant.name,
-        "kind": claimant.kind,
-        "description": claimant.description,
-    }
-
-
-def _article(article) -> dict | None:
-    if article is None:
-        return None
-    return {
-        "url": article.source.url if article.source_id else "",
-        "title": article.title,
-        "publisher": article.publisher,
-        "published_at": _iso(article.published_at),
-        "language": article.language,
-    }
-
-
-def _rating(rating, bounds: tuple) -> dict | None:
-    if rating is None:
-        return None
-    best, worst = bounds
-    return {
-        "label": rating.label,
-        "slug": rating.slug,
-        "value": rating.value,
-        "best": best,
-        "worst": worst,
-        "colour": rating.colour,
-    }
-
-
-def _evidence(evidence: Evidence) -> dict:
-    snapshot = evidence.snapshot
-    return {
-        "url": evidence.source.url,
-        "stance": evidence.stance,
-        "excerpt": evidence.excerpt,
-        "snapshot": None
-        if snapshot is None
-        else {"id": snapshot.pk, "fetched_at": _iso(snapshot.fetched_at), "sha256": snapshot.sha256},
-    }
-
-
-def _version(version: Verdict, links: PublicLinks) -> dict:
-    return {
-        "id": version.pk,
-        "url": links.verdict(version.pk),
-        "state": version.state,
-        "rating": version.rating.label if version.rating_id else None,
-        "published_at": _iso(version.published_at),
-        "correction_note": version.correction_note,
-    }
+def last_modified(row: dict):
+    """The newest change among everything the public JSON of ``row`` shows."""
+    dates = [row["updated_at"], row["claim__updated_at"], row["claim__claimant__updated_at"]]
+    dates += [row["claim__article__updated_at"]]
+    dates += [_datetime(e["updated_at"]) for e in row["evidence"]]
+    dates += [_datetime(v["updated_at"]) for v in row["versions"]]
+    return max(d for d in dates if d is not None)

@@ -1,6 +1,7 @@
 """Public, read-only verdict endpoints: list, detail, ClaimReview, CSV and JSON Lines exports."""
 
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
@@ -14,19 +15,15 @@ from claims.api.export import stream_csv, stream_jsonl
 from claims.api.filters import VerdictFilter
 from claims.api.links import PublicLinks
 from claims.api.pagination import VerdictCursorPagination
-from claims.api.public_serializers import PublicVerdictSerializer
-from claims.api.selectors import public_verdicts
+from claims.api.public_serializers import PublicVerdictSerializer, last_modified, lazy_bounds
+from claims.api.selectors import attach_related, public_verdict_models, public_verdict_rows
 from claims.api.throttling import ExportThrottle
-from claims.claimreview import claimreview_for, scale_bounds
+from claims.claimreview import claimreview_for
 
 _NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match / If-Modified-Since matched.")
 _ETAG = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="An ETag from an earlier answer."
 )
-
-
-def _newest(*values):
-    return max(v for v in values if v is not None)
 
 
 @extend_schema_view(
@@ -51,26 +48,28 @@ class VerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return public_verdicts()
+        return public_verdict_rows(with_changes=self.action == "retrieve")
+
+    def filter_queryset(self, queryset):
+        # Building the filter form costs about as much as a query; most requests filter nothing.
+        if self.action == "list" and not set(self.request.query_params) & set(VerdictFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else attach_related(page)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["links"] = PublicLinks(self.request)
-        context["bounds"] = scale_bounds()
+        context["bounds"] = lazy_bounds()
         return context
 
     def retrieve(self, request, *args, **kwargs):
-        verdict = self.get_object()
-        claim = verdict.claim
-        self.last_modified = _newest(
-            verdict.updated_at,
-            claim.updated_at,
-            claim.claimant.updated_at if claim.claimant_id else None,
-            claim.article.updated_at if claim.article_id else None,
-            *(e.updated_at for e in claim.public_evidence),
-            *(v.updated_at for v in claim.public_versions),
-        )
-        return Response(self.get_serializer(verdict).data)
+        (row,) = attach_related([self.get_object()], with_changes=True)
+        self.last_modified = last_modified(row)
+        return Response(self.get_serializer(row).data)
 
     @extend_schema(
         summary="schema.org ClaimReview (JSON-LD) of a public verdict",
@@ -80,7 +79,10 @@ class VerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def claimreview(self, request, pk=None):
-        verdict = self.get_object()
+        verdicts = public_verdict_models().select_related(
+            "rating", "claim__claimant", "claim__article__source"
+        )
+        verdict = get_object_or_404(verdicts, pk=pk)
         self.last_modified = verdict.updated_at
         data = claimreview_for(verdict, url=PublicLinks(request).page(verdict.pk))
         return Response(data, content_type="application/ld+json")
@@ -106,7 +108,7 @@ class _VerdictExportView(generics.ListAPIView):
     filename = ""
 
     def get_queryset(self):
-        return public_verdicts()
+        return public_verdict_rows()
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

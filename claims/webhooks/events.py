@@ -6,18 +6,17 @@ go out; ``claim.needs_update`` names the claim and its current public verdict, n
 """
 
 from claims.api.links import PublicLinks
-from claims.api.public_serializers import public_verdict_dict
-from claims.api.selectors import public_verdicts
-from claims.claimreview import scale_bounds
+from claims.api.public_serializers import lazy_bounds, public_verdict_dict
+from claims.api.selectors import attach_related, public_verdict_rows
 from claims.models import Verdict
 
 
 def verdict_data(verdict_id: int) -> dict | None:
     """The public JSON of a published or corrected verdict; None if it is not (or no longer) public."""
-    verdict = public_verdicts().filter(pk=verdict_id).first()
-    if verdict is None:
+    row = public_verdict_rows().filter(pk=verdict_id).first()
+    if row is None:
         return None
-    return public_verdict_dict(verdict, links=PublicLinks(), bounds=scale_bounds())
+    return public_verdict_dict(attach_related([row])[0], links=PublicLinks(), bounds=lazy_bounds())
 
 
 def corrected_data(verdict_id: int, previous_verdict_id: int) -> dict | None:
@@ -41,7 +40,7 @@ def withdrawn_data(verdict_id: int) -> dict | None:
 
 
 def needs_update_data(claim_id: int) -> dict:
-    current = public_verdicts().filter(claim_id=claim_id, state=Verdict.State.PUBLISHED).only("id").first()
+    current = Verdict.objects.filter(claim_id=claim_id, state=Verdict.State.PUBLISHED).only("id").first()
     links = PublicLinks()
     return {
         "claim_id": claim_id,

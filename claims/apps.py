@@ -5,6 +5,6 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
 
-    def ready(self):
-        # Webhooks: signal receivers, Celery tasks and admin pages register on import.
-        from claims.webhooks import admin, receivers  # noqa: F401
+    def ready(self) -> None:
+        from claims import receivers  # noqa: F401 - connects the signal receivers
+        from claims.webhooks import admin  # noqa: F401 - webhooks, tasks, admin

@@ -52,6 +52,12 @@ class Article(TimestampedModel):
         max_length=12, choices=AnalysisState.choices, default=AnalysisState.QUEUED
     )
     analysis_error = models.TextField(blank=True)
+    sentences = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every sentence of the analysed snapshot: [{start, end, role, kind, checkworthiness, "
+        "is_candidate, claimant, cited_urls}]; only candidates become claims.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -269,6 +275,19 @@ class Verdict(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(state="published"), name="verdict_one_published_per_claim"
+            ),
+            # The editor adjudicates one proposal at a time (verdict_approve picks "the" proposed verdict).
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="proposed"), name="verdict_one_proposed_per_claim"
+            ),
+            # verdict_save_draft and verdict_propose work on "the actor's draft" of a claim.
+            models.UniqueConstraint(
+                fields=["claim", "author"], condition=Q(state="draft"), name="verdict_one_draft_per_author"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["proposed", "published"])
+                | (Q(rating__isnull=False) & ~Q(summary="")),
+                name="verdict_proposed_or_published_is_rated",
             ),
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True) | ~Q(supersedes=F("id")),

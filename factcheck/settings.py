@@ -291,6 +291,23 @@ CELERY_BEAT_SCHEDULE["sources.refresh_due_sources"] = {
     "schedule": SOURCES_REFRESH_EVERY,
 }
 
+# --- claims workflow (see docs/workflow.md) -------------------------------------------------------
+# Two-person rule: the editor who approves a verdict must not be its author.
+CLAIMS_TWO_PERSON_RULE = env_bool("CLAIMS_TWO_PERSON_RULE", True)
+# History change reasons are free text (send-back comments, dismissal reasons): no 100-character cap.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- claims ingestion (see docs/ingestion.md) ----------------------------------------------------
+# Sources cited by a claim under review are watched (re-pulled often) for this many days after assignment.
+CLAIMS_WATCH_DAYS = env_int("CLAIMS_WATCH_DAYS", 14, minimum=1)
+# An article still queued/fetching/analysing this long after its last change is queued again (a lost
+# broker message, a worker killed mid-analysis).
+CLAIMS_ANALYSIS_STALE_AFTER = env_int("CLAIMS_ANALYSIS_STALE_AFTER", 600, minimum=30)
+CELERY_BEAT_SCHEDULE["claims.requeue_stale_articles"] = {
+    "task": "claims.requeue_stale_articles",
+    "schedule": env_float("CLAIMS_REQUEUE_EVERY", 120.0, minimum=1.0),
+}
+
 # --- API, public pages, feeds and webhooks (claims.api, claims.webhooks; see docs/api.md) ---------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 
@@ -366,7 +383,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "ClaimantKindEnum": "claims.models.Claimant.Kind",
+        "VerdictStateEnum": "claims.models.Verdict.State",
+        "PublicVerdictStateEnum": [("published", "published"), ("corrected", "corrected")],
+    },
 }
 # Re-queues webhook deliveries whose task was lost (broker down, worker killed).
 CELERY_BEAT_SCHEDULE["claims.webhooks.sweep"] = {

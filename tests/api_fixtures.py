@@ -22,17 +22,8 @@ def user(username: str | None = None, **extra):
 
 
 def rating_scale() -> dict[str, Rating]:
-    """The numeric scale True(5) .. False(1) plus a non-numeric Misleading, keyed by slug."""
-    steps = [("true", "True", 5), ("mostly-true", "Mostly true", 4), ("false", "False", 1)]
-    scale = {}
-    for order, (slug, label, value) in enumerate(steps):
-        scale[slug], _ = Rating.objects.update_or_create(
-            slug=slug, defaults={"label": label, "value": value, "order": order, "colour": "#2e7d32"}
-        )
-    scale["misleading"], _ = Rating.objects.update_or_create(
-        slug="misleading", defaults={"label": "Misleading", "value": None, "order": 9}
-    )
-    return scale
+    """The migrated default scale (True 5 .. False 1, Misleading without a value), keyed by slug."""
+    return {rating.slug: rating for rating in Rating.objects.all()}
 
 
 def source(url: str) -> Source:

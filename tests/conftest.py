@@ -40,13 +40,16 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session")
-def _worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def _worker_process(django_db_setup, django_db_blocker, tmp_path_factory, _web_server):
     if _missing_services():
         pytest.skip("a real worker needs PostgreSQL and Redis")
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    proc = start_worker(log_path=log_path)
+    # The shared worker may fetch from the suite's local web server (the `web` fixture).
+    proc = start_worker(
+        log_path=log_path, FETCH_ALLOWED_PORTS=f"80,443,{_web_server.port}", FETCH_HOST_DELAY="0"
+    )
     try:
         wait_for_worker(celery_app)
     except RuntimeError:

@@ -55,7 +55,7 @@ def test_verdict_json_carries_claim_claimant_article_rating_and_kept_evidence(cl
         "value": 1.0,
         "best": 5.0,
         "worst": 1.0,
-        "colour": "#2e7d32",
+        "colour": "#c62828",
     }
     assert data["summary"] == "It fell by 0.2 points, not by half."
     assert data["state"] == "published" and data["is_current"] is True and data["current_verdict"] is None

@@ -100,5 +100,6 @@ def test_a_sentence_serialises_to_plain_data():
         "name": "Maria Lopez",
         "role": "an economist at the Bruegel institute",
         "aliases": ["Maria Lopez"],
+        "person": True,
     }
     assert data["text"] == sentence.text and data["cited_urls"] == []

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def dead_broker_task():
-    app = Celery("dead", broker="redis://127.0.0.1:1/0")
+    app = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
     app.conf.update(
         broker_connection_timeout=1,
         broker_connection_retry=False,

@@ -19,9 +19,9 @@ from rest_framework.response import Response
 
 from claims import services
 from claims.api import serializers as s
+from claims.api.access import is_editor, visible_claims
 from claims.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentWritesMixin
 from claims.api.pagination import IdCursorPagination
-from claims.api.roles import is_editor, visible_claims
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Verdict
 
 IF_MATCH = OpenApiParameter(

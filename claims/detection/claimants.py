@@ -128,9 +128,10 @@ class ClaimantMention:
     name: str
     role: str = ""
     aliases: list[str] = field(default_factory=list)
+    person: bool = False  # False: an organisation, a government or a group ("the Kremlin", "Beijing")
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "role": self.role, "aliases": list(self.aliases)}
+        return {"name": self.name, "role": self.role, "aliases": list(self.aliases), "person": self.person}
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class Claimant:
         return self.generic or bool(self.role and _COMMENTATOR.search(self.role))
 
     def mention(self) -> ClaimantMention:
-        return ClaimantMention(name=self.name, role=self.role, aliases=list(self.aliases))
+        return ClaimantMention(name=self.name, role=self.role, aliases=list(self.aliases), person=self.person)
 
 
 def normalize_name(name: str) -> str:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0002_claim_text_search_index'),
+        ('claims', '0006_article_sentences'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,4 @@
-"""Who may do what in the API: the admin's role rules (``claims.permissions``), plus API-only ones."""
+"""Who may do what in the API: the admin's role rules (``claims.permissions``) plus the API-only one."""
 
 from claims.permissions import is_editor, visible_claims  # noqa: F401 - re-exported for the API views
 

@@ -1,0 +1,82 @@
+"""Ingestion throughput vs. plain extraction, on the real news pages of ../shared/data/articles/.
+
+    python bench/ingest.py [--repeat N] [--data DIR]
+
+Prints articles/s for (a) `trafilatura.extract` alone and (b) our full ingestion of the same pages
+(extraction with link offsets, sentences, check-worthiness, kinds, claimants, cited links, database
+writes), and the ratio b/a. Goal: at least 0.5. Runs on a throwaway SQLite database unless DATABASE_URL
+is set; cited-link pulls are queued to an in-memory broker and never sent (no network).
+"""
+
+import argparse
+import gzip
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "articles"
+
+
+def load_pages(data: Path) -> list[tuple[str, bytes]]:
+    pages = [(p.name, p.read_bytes()) for p in sorted((data / "pages").glob("*.html"))]
+    pages += [
+        (p.name, gzip.decompress(p.read_bytes()))
+        for p in sorted((data / "scrapinghub" / "html").glob("*.gz"))
+    ]
+    return pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    if not args.data.exists():
+        sys.exit(f"no data at {args.data}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    tmp = tempfile.mkdtemp(prefix="bench-ingest-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ["REDIS_URL"] = ""
+    import django
+
+    django.setup()
+    import trafilatura
+    from django.core.management import call_command
+
+    from claims.ingestion import Submission, submit_article
+    from claims.models import Article, Claim
+    from factcheck.celery import app
+
+    app.conf.task_always_eager = False  # queue pulls into memory://, never run: no network
+    call_command("migrate", verbosity=0)
+    pages = load_pages(args.data)
+
+    start = time.perf_counter()
+    for _ in range(args.repeat):
+        for _, html in pages:
+            trafilatura.extract(html, include_comments=False, include_tables=True, include_formatting=False)
+    plain = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for round_ in range(args.repeat):
+        for name, html in pages:
+            # A distinct URL per round so every round does the full work (no idempotent short-cut).
+            submit_article(
+                submission=Submission(html=html, url=f"https://bench.example/{round_}/{name}"), run_now=True
+            )
+    full = time.perf_counter() - start
+
+    n = len(pages) * args.repeat
+    done = Article.objects.filter(analysis_state="done").count()
+    print(f"pages: {len(pages)} x {args.repeat}; analysed: {done}; claims: {Claim.objects.count()}")
+    print(f"trafilatura.extract alone: {n / plain:7.1f} articles/s")
+    print(f"full ingestion:            {n / full:7.1f} articles/s")
+    print(f"ratio (goal >= 0.5):       {plain / full:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,420 @@
+"""Article ingestion: from a URL, an HTML document or plain text to an analysed Article with claims.
+
+Flow: ``submit_article`` records the input (for HTML/text, a Snapshot of the content right away; for a
+URL, the Source) and queues ``claims.analyse_article`` after commit. The task pulls the URL if needed
+(outside any transaction), then ``analyse_snapshot`` detects claims and writes them in one transaction.
+
+Re-ingestion is idempotent: the same URL or the same content finds the same Article, and a snapshot that
+was already analysed changes nothing. A changed version of the article (a new Snapshot) is reconciled
+with the claims already proposed: claims whose sentence is unchanged keep their identity (their span
+moves to the new version), claims whose sentence changed or disappeared are marked so (a stealth edit is
+news for a fact-checker; a published one is flagged needs-update), and new sentences get new claims.
+"""
+
+import difflib
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims import services
+from claims.detection import DetectedSentence, detect_claims
+from claims.detection.claimants import normalize_name
+from claims.errors import InvalidInput
+from claims.models import Article, Claim, Claimant
+from factcheck.queueing import enqueue_on_commit
+from sources import services as source_services
+from sources.documents import Document, Link
+from sources.errors import InvalidURL
+from sources.models import Snapshot, Source
+
+logger = logging.getLogger(__name__)
+
+# A reworded sentence still counts as "the same sentence, changed" down to this similarity.
+CHANGED_SENTENCE_SIMILARITY = 0.6
+_SPACES = re.compile(r"\s+")
+
+
+class AnalysisFailed(Exception):
+    """The article cannot be analysed; the message is shown to the editor."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    url: str = ""
+    html: bytes | None = None
+    text: str | None = None
+    title: str = ""
+    published_at: datetime | None = None
+
+
+def _sentence_key(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def _check_content(body: bytes, *, what: str) -> None:
+    if not body.strip():
+        raise InvalidInput(f"The {what} is empty.")
+    if len(body) > settings.FETCH_MAX_BYTES:
+        raise InvalidInput(
+            f"The {what} is too large ({len(body):,} bytes; the limit is {settings.FETCH_MAX_BYTES:,})."
+        )
+    if b"\x00" in body[:65536]:
+        raise InvalidInput(f"The {what} looks binary (it contains NUL bytes), not HTML or text.")
+
+
+def _local_source(sha256: str) -> Source:
+    """A Source for content submitted without a URL: identified by its hash and never pulled."""
+    source, _ = Source.objects.get_or_create(
+        url=f"urn:sha256:{sha256}",
+        defaults={"domain": "", "state": Source.State.OK, "next_pull_at": None},
+    )
+    return source
+
+
+def _source_for(url: str) -> Source:
+    try:
+        return source_services.source_for_url(url)
+    except InvalidURL as exc:
+        raise InvalidInput(f"Invalid URL: {exc}") from exc
+
+
+def submit_article(*, submission: Submission, actor=None, run_now: bool = False) -> Article:
+    """Record an article for analysis and queue it (or run it in-process with ``run_now``).
+
+    Raises InvalidInput for an empty, binary or oversized document, a malformed URL, or no input.
+    """
+    if submission.html is None and submission.text is None:
+        if not submission.url:
+            raise InvalidInput("Give a URL, an HTML document or plain text.")
+        article = _submit_url(submission, actor=actor, run_now=run_now)
+    else:
+        article = _submit_document(submission, actor=actor, run_now=run_now)
+    if run_now and article.analysis_state == Article.AnalysisState.QUEUED:
+        return run_analysis(article_id=article.pk)
+    return article
+
+
+def _submit_document(submission: Submission, *, actor, run_now: bool) -> Article:
+    if submission.html is not None:
+        body, content_type, kind = submission.html, "text/html; charset=utf-8", Article.InputKind.HTML
+        _check_content(body, what="HTML document")
+    else:
+        body, content_type, kind = (
+            submission.text.encode("utf-8"),
+            "text/plain; charset=utf-8",
+            Article.InputKind.TEXT,
+        )
+        _check_content(body, what="text")
+    return _submit_content(
+        submission, body=body, content_type=content_type, kind=kind, actor=actor, run_now=run_now
+    )
+
+
+def _queue_analysis(article_id: int, *, run_now: bool) -> None:
+    from claims.tasks import analyse_article
+
+    if not run_now:
+        enqueue_on_commit(analyse_article, article_id)
+
+
+def _submit_url(submission: Submission, *, actor, run_now: bool) -> Article:
+    source = _source_for(submission.url)
+    with transaction.atomic():
+        article, _ = Article.objects.get_or_create(
+            source=source, defaults={"input_kind": Article.InputKind.URL, "submitted_by": actor}
+        )
+        Article.objects.filter(pk=article.pk).update(
+            analysis_state=Article.AnalysisState.QUEUED, analysis_error=""
+        )
+        _queue_analysis(article.pk, run_now=run_now)
+    article.refresh_from_db()
+    return article
+
+
+def _submit_content(
+    submission: Submission, *, body: bytes, content_type: str, kind: str, actor, run_now: bool
+) -> Article:
+    sha256 = hashlib.sha256(body).hexdigest()
+    source = _source_for(submission.url) if submission.url else _local_source(sha256)
+    with transaction.atomic():
+        snapshot, _ = source_services.record_snapshot(
+            source=source, body=body, content_type=content_type, final_url=submission.url
+        )
+        article, created = Article.objects.select_for_update().get_or_create(
+            source=source,
+            defaults={
+                "input_kind": kind,
+                "submitted_by": actor,
+                "content_sha256": sha256,
+                "title": submission.title,
+                "published_at": submission.published_at,
+            },
+        )
+        if (
+            not created
+            and article.snapshot_id == snapshot.pk
+            and article.analysis_state == Article.AnalysisState.DONE
+        ):
+            return article  # the same content again: nothing to do
+        article.content_sha256 = sha256
+        article.title = submission.title or article.title
+        article.published_at = submission.published_at or article.published_at
+        article.analysis_state = Article.AnalysisState.QUEUED
+        article.analysis_error = ""
+        article.save()
+        _queue_analysis(article.pk, run_now=run_now)
+    return article
+
+
+def _set_state(article_id: int, state: str, error: str = "") -> None:
+    # updated_at doubles as the lease of a running analysis (see stale_article_ids).
+    Article.objects.filter(pk=article_id).update(
+        analysis_state=state, analysis_error=error, updated_at=timezone.now()
+    )
+
+
+PENDING_STATES = (
+    Article.AnalysisState.QUEUED,
+    Article.AnalysisState.FETCHING,
+    Article.AnalysisState.ANALYSING,
+)
+
+
+def stale_article_ids() -> list[int]:
+    """Articles whose analysis has not moved for CLAIMS_ANALYSIS_STALE_AFTER seconds."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CLAIMS_ANALYSIS_STALE_AFTER)
+    stale = Article.objects.filter(analysis_state__in=PENDING_STATES, updated_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    # Renewing the lease first means a second sweep does not queue the same articles again meanwhile.
+    Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    return ids
+
+
+def run_analysis(*, article_id: int, pull: bool = True) -> Article:
+    """Pull the article if it came as a URL, then analyse its current snapshot; record failures on it.
+
+    A transient fetch failure leaves the article "fetching": the sources pipeline retries the pull, and
+    the ``snapshot_changed`` receiver analyses the article when its content arrives.
+    """
+    article = Article.objects.select_related("source").get(pk=article_id)
+    try:
+        if article.input_kind == Article.InputKind.URL and pull:
+            _set_state(article.pk, Article.AnalysisState.FETCHING)
+            _pull_now(article.source)
+        article.source.refresh_from_db()
+        snapshot = article.source.latest_snapshot
+        if snapshot is None:
+            _no_content(article)
+        else:
+            _set_state(article.pk, Article.AnalysisState.ANALYSING)
+            analyse_snapshot(article_id=article.pk, snapshot_id=snapshot.pk)
+    except AnalysisFailed as exc:
+        _set_state(article.pk, Article.AnalysisState.FAILED, str(exc))
+    article.refresh_from_db()
+    return article
+
+
+def _no_content(article: Article) -> None:
+    source = article.source
+    reason = source.last_error or f"the page could not be fetched ({source.get_state_display()})"
+    if source.state in {Source.State.PENDING, Source.State.FAILED}:
+        _set_state(article.pk, Article.AnalysisState.FETCHING, f"Waiting for the page: {reason}")
+        return
+    raise AnalysisFailed(f"No content: {reason}")
+
+
+def _pull_now(source: Source) -> None:
+    from sources import pulling
+
+    Source.objects.filter(pk=source.pk).update(next_pull_at=timezone.now())
+    try:
+        pulling.source_pull(source_id=source.pk)
+    except pulling.RetryLater:
+        source_services.request_pull([source.pk])
+
+
+def document_from_snapshot(snapshot: Snapshot) -> Document:
+    return Document(
+        text=snapshot.text,
+        title=snapshot.title,
+        byline=snapshot.byline,
+        published_at=snapshot.published_at,
+        language=snapshot.language,
+        links=[Link(**link) for link in snapshot.links or []],
+    )
+
+
+def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
+    """Detect claims in a snapshot of the article and reconcile them with those already proposed.
+
+    Raises AnalysisFailed when the snapshot has no text or no sentence.
+    """
+    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
+    document = document_from_snapshot(snapshot)
+    if not document.text.strip():
+        raise AnalysisFailed("No text could be extracted from the page.")
+    detected = detect_claims(document)
+    body = [sentence for sentence in detected if sentence.role == "body"]
+    if not body:
+        raise AnalysisFailed("The text has no sentences to analyse.")
+    # Sources are created outside the transaction below (get-or-create is race-safe on its own).
+    cited = {url: _source_for_cited(url) for sentence in body for url in sentence.cited_urls}
+    cited = {url: source for url, source in cited.items() if source is not None}
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if article.snapshot_id == snapshot.pk and article.analysis_state == Article.AnalysisState.DONE:
+            return article
+        first_version = article.snapshot_id is None
+        new_claims = _reconcile(article, snapshot, body, cited)
+        article.snapshot = snapshot
+        article.sentences = [_sentence_record(sentence) for sentence in detected]
+        article.title = (
+            article.title
+            if article.input_kind == Article.InputKind.TEXT and article.title
+            else (snapshot.title or article.title)
+        )
+        article.published_at = article.published_at or snapshot.published_at
+        article.language = snapshot.language or article.language
+        article.publisher = article.publisher or snapshot.source.domain
+        article.analysis_state = Article.AnalysisState.DONE
+        article.analysis_error = ""
+        article.save()
+        source_ids = sorted({source.pk for source in cited.values()})
+        if source_ids:
+            transaction.on_commit(lambda: source_services.request_pull(source_ids))
+    logger.info(
+        "article %s analysed (%s): %d sentences, %d new claims",
+        article_id,
+        "first version" if first_version else "new version",
+        len(body),
+        len(new_claims),
+    )
+    return article
+
+
+def _sentence_record(sentence: DetectedSentence) -> dict:
+    """What the article page shows for every sentence, claim or not (opinions keep their claimant)."""
+    return {
+        "start": sentence.start,
+        "end": sentence.end,
+        "role": sentence.role,
+        "kind": sentence.kind,
+        "checkworthiness": round(sentence.checkworthiness, 4),
+        "is_candidate": sentence.is_candidate,
+        "claimant": sentence.claimant.name if sentence.claimant else None,
+        "cited_urls": list(sentence.cited_urls),
+    }
+
+
+def _source_for_cited(url: str) -> Source | None:
+    try:
+        return source_services.source_for_url(url)
+    except InvalidURL:
+        return None  # a mailto: or malformed link cited in the article is not a source to archive
+
+
+def _reconcile(
+    article: Article, snapshot: Snapshot, body: list[DetectedSentence], cited: dict
+) -> list[Claim]:
+    by_key = {_sentence_key(sentence.text): sentence for sentence in body}
+    kept_keys: set[str] = set()
+    for claim in article.claims.select_for_update().filter(in_article=Claim.InArticle.CURRENT):
+        key = _sentence_key(claim.text)
+        sentence = by_key.get(key)
+        if sentence is not None:
+            kept_keys.add(key)
+            _relocate(claim, snapshot, sentence)
+        else:
+            _mark_edited(claim, snapshot, body)
+    created = []
+    for key, sentence in by_key.items():
+        if key in kept_keys or not sentence.is_candidate:
+            continue
+        created.append(_create_claim(article, snapshot, sentence, cited))
+    return created
+
+
+def _relocate(claim: Claim, snapshot: Snapshot, sentence: DetectedSentence) -> None:
+    if claim.snapshot_id == snapshot.pk and claim.span_start == sentence.start:
+        return
+    claim.snapshot = snapshot
+    claim.span_start, claim.span_end = sentence.start, sentence.end
+    claim.version += 1
+    claim._change_reason = "Article re-analysed: the sentence is unchanged in the new version"
+    claim.save(update_fields=["snapshot", "span_start", "span_end", "version", "updated_at"])
+
+
+def _mark_edited(claim: Claim, snapshot: Snapshot, body: list[DetectedSentence]) -> None:
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(_sentence_key(claim.text))
+    best, best_ratio = None, 0.0
+    for sentence in body:
+        matcher.set_seq1(_sentence_key(sentence.text))
+        if matcher.real_quick_ratio() >= CHANGED_SENTENCE_SIMILARITY and matcher.ratio() > best_ratio:
+            best, best_ratio = sentence, matcher.ratio()
+    changed = best is not None and best_ratio >= CHANGED_SENTENCE_SIMILARITY
+    claim.in_article = Claim.InArticle.CHANGED if changed else Claim.InArticle.REMOVED
+    claim.version += 1
+    what = f"now reads: {best.text!r}" if changed else "is no longer in the article"
+    claim._change_reason = f"Article edited (snapshot {snapshot.pk}): the sentence {what}"
+    claim.save(update_fields=["in_article", "version", "updated_at"])
+    claim.refresh_from_db()
+    if claim.status == Claim.Status.PUBLISHED:
+        services.claim_flag_needs_update(
+            claim=claim,
+            reason=f"The article was edited after publication: the claimed sentence {what}",
+            data={"snapshot_id": snapshot.pk},
+        )
+
+
+def resolve_claimant(mention) -> Claimant | None:
+    """Find the claimant by normalized name or alias across articles, or create it."""
+    if mention is None or not mention.name.strip():
+        return None
+    key = normalize_name(mention.name)
+    claimant = Claimant.objects.filter(normalized_name=key).first()
+    if claimant is None:
+        last = key.rsplit(" ", 1)[-1]
+        for candidate in Claimant.objects.filter(normalized_name__endswith=last)[:50]:
+            if key in {normalize_name(alias) for alias in candidate.aliases}:
+                claimant = candidate
+                break
+    if claimant is None:
+        return Claimant.objects.create(
+            name=mention.name,
+            normalized_name=key,
+            kind=_claimant_kind(mention),
+            description=mention.role,
+            aliases=sorted(set(mention.aliases) - {mention.name}),
+        )
+    new_aliases = set(mention.aliases) - set(claimant.aliases) - {claimant.name}
+    if new_aliases or (not claimant.description and mention.role):
+        claimant.aliases = sorted(set(claimant.aliases) | new_aliases)
+        claimant.description = claimant.description or mention.role
+        claimant.save(update_fields=["aliases", "description", "updated_at"])
+    return claimant
+
+
+def _claimant_kind(mention) -> str:
+    return Claimant.Kind.PERSON if mention.person else Claimant.Kind.ORGANIZATION
+
+
+def _create_claim(article: Article, snapshot: Snapshot, sentence: DetectedSentence, cited: dict) -> Claim:
+    sources = [cited[url] for url in sentence.cited_urls if url in cited]
+    return services.claim_create(
+        actor=None,
+        text=sentence.text,
+        article=article,
+        snapshot=snapshot,
+        span=(sentence.start, sentence.end),
+        claimant=resolve_claimant(sentence.claimant),
+        kind=sentence.kind if sentence.kind in Claim.Kind.values else Claim.Kind.OTHER,
+        checkworthiness=round(min(max(sentence.checkworthiness, 0.0), 1.0), 4),
+        cited_sources=sources,
+    )

@@ -1,0 +1,84 @@
+"""How claims react to what the sources pipeline and the workflow announce (connected in ClaimsConfig.ready).
+
+Receivers are thin: they find the affected rows and queue a task or call a service, each in its own
+transaction (the signals are sent after the sender's commit).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from claims import services, signals
+from claims.errors import DomainError
+from claims.models import Article, Claim
+from factcheck.queueing import enqueue_on_commit
+from sources.models import Source
+from sources.services import watch_sources
+from sources.signals import snapshot_changed, source_gone
+
+logger = logging.getLogger(__name__)
+
+
+def _published_claims_citing(source_id: int):
+    return Claim.objects.filter(
+        Q(cited_sources=source_id) | Q(evidence__source=source_id), status=Claim.Status.PUBLISHED
+    ).distinct()
+
+
+def _flag(claims, reason: str, data: dict) -> None:
+    for claim in claims:
+        try:
+            services.claim_flag_needs_update(claim=claim, reason=reason, data=data)
+        except DomainError as exc:  # raced with another change of status: nothing to flag any more
+            logger.info("claim %s not flagged: %s", claim.pk, exc.message)
+
+
+@receiver(snapshot_changed, dispatch_uid="claims.article_changed")
+def reanalyse_changed_article(sender, source_id, new_snapshot_id, **kwargs):
+    """A new version of an article's page: analyse it (claims of edited sentences get marked)."""
+    from claims.tasks import analyse_article
+
+    for article_id in (
+        Article.objects.filter(source_id=source_id)
+        .exclude(snapshot_id=new_snapshot_id)
+        .values_list("pk", flat=True)
+    ):
+        enqueue_on_commit(analyse_article, article_id, pull=False)
+
+
+@receiver(snapshot_changed, dispatch_uid="claims.cited_source_changed")
+def flag_claims_whose_cited_source_changed(sender, source_id, old_snapshot_id, new_snapshot_id, **kwargs):
+    if old_snapshot_id is None:
+        return  # the first snapshot of a source is not a change
+    url = Source.objects.filter(pk=source_id).values_list("url", flat=True).first()
+    reason = f"A cited source changed since it was archived: {url}"
+    data = {"source_id": source_id, "old_snapshot_id": old_snapshot_id, "new_snapshot_id": new_snapshot_id}
+    _flag(_published_claims_citing(source_id), reason, data)
+
+
+@receiver(source_gone, dispatch_uid="claims.cited_source_gone")
+def flag_claims_whose_cited_source_is_gone(sender, source_id, reason, **kwargs):
+    url = Source.objects.filter(pk=source_id).values_list("url", flat=True).first()
+    _flag(
+        _published_claims_citing(source_id),
+        f"A cited source is gone ({reason}): {url}",
+        {"source_id": source_id},
+    )
+
+
+@receiver(signals.claim_assigned, dispatch_uid="claims.watch_sources_under_review")
+def watch_sources_of_claim_under_review(sender, claim_id, **kwargs):
+    """Sources of a claim being researched are re-pulled more often, until a while after its due date."""
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        return
+    ids = set(claim.cited_sources.values_list("pk", flat=True)) | set(
+        claim.evidence.values_list("source", flat=True)
+    )
+    if ids:
+        until = timezone.now() + timedelta(days=settings.CLAIMS_WATCH_DAYS)
+        watch_sources(ids, until=until)

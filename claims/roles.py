@@ -1,0 +1,58 @@
+"""The editorial roles as data: groups Editor and Reviewer and their model permissions.
+
+Model permissions let staff into the admin pages; what a reviewer may do to *which* claim is decided by
+``claims.permissions`` and enforced in ``claims.services``. A data migration calls
+:func:`sync_role_groups`; to change a role, edit the table and add a migration that calls it again.
+"""
+
+from django.apps import apps as global_apps
+
+# app_label.model -> actions. Nobody but superusers deletes claims, verdicts or evidence: the audit trail
+# and published corrections must survive (a claim is dismissed or merged instead).
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Editor": {
+        "claims.article": ("view", "add", "change"),
+        "claims.claimant": ("view", "add", "change", "delete"),
+        "claims.tag": ("view", "add", "change", "delete"),
+        "claims.claim": ("view", "add", "change"),
+        "claims.evidence": ("view", "add", "change"),
+        "claims.verdict": ("view", "add", "change"),
+        "claims.rating": ("view", "add", "change"),
+        "claims.claimevent": ("view",),
+        "sources.source": ("view", "add"),
+        "sources.snapshot": ("view",),
+    },
+    "Reviewer": {
+        "claims.article": ("view",),
+        "claims.claimant": ("view", "add", "change"),
+        "claims.tag": ("view",),
+        "claims.claim": ("view", "change"),
+        "claims.evidence": ("view", "add", "change"),
+        "claims.verdict": ("view", "add", "change"),
+        "claims.rating": ("view",),
+        "claims.claimevent": ("view",),
+        "sources.source": ("view",),
+        "sources.snapshot": ("view",),
+    },
+}
+
+
+def sync_role_groups(apps=global_apps) -> None:
+    """Create the role groups with exactly the permissions in the table; LookupError if one is missing."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, grants in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        wanted = []
+        for label, actions in grants.items():
+            app_label, model = label.split(".")
+            for action in actions:
+                try:
+                    wanted.append(
+                        permission_model.objects.get(
+                            content_type__app_label=app_label, codename=f"{action}_{model}"
+                        )
+                    )
+                except permission_model.DoesNotExist:
+                    raise LookupError(f"permission {app_label}.{action}_{model} does not exist") from None
+        group.permissions.set(wanted)

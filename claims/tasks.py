@@ -1,0 +1,20 @@
+"""Celery tasks of the claims app: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+
+from claims import ingestion
+
+
+@shared_task(name="claims.analyse_article", ignore_result=True)
+def analyse_article(article_id: int, pull: bool = True) -> str:
+    """Fetch (for a URL, unless ``pull`` is off) and analyse an article; failures are recorded on it."""
+    return ingestion.run_analysis(article_id=article_id, pull=pull).analysis_state
+
+
+@shared_task(name="claims.requeue_stale_articles", ignore_result=True)
+def requeue_stale_articles() -> int:
+    """Queue the analysis of articles stuck in a pending state (run by beat); return how many."""
+    article_ids = ingestion.stale_article_ids()
+    for article_id in article_ids:
+        analyse_article.delay(article_id)
+    return len(article_ids)

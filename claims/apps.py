@@ -6,5 +6,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        from claims import receivers  # noqa: F401 - connects the signal receivers
-        from claims.webhooks import admin  # noqa: F401 - webhooks, tasks, admin
+        # Signal receivers (claims' own and the webhooks'), the webhook Celery tasks and admin pages.
+        import claims.webhooks.admin  # noqa: F401
+        import claims.webhooks.receivers  # noqa: F401
+        from claims import receivers  # noqa: F401

@@ -26,10 +26,11 @@ from claims.models import Article, Claim, Claimant, Evidence, Rating, Verdict
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": '^((W/)?"?[0-9]{1,18}"?|\\*)?$'},
     OpenApiParameter.HEADER,
     description='The claim\'s ETag (its version, e.g. "3"); the alternative to "version" in the body.',
 )
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": s.MAX_ID}
 _ETAG_VERSION = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
@@ -66,8 +67,8 @@ class _Filters(serializers.Serializer):
         summary="Claims visible to the caller (editors: all; reviewers: assigned to them)",
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=Claim.Status.values),
-            OpenApiParameter("assignee", OpenApiTypes.INT),
-            OpenApiParameter("article", OpenApiTypes.INT),
+            OpenApiParameter("assignee", _ID_SCHEMA, description="User id."),
+            OpenApiParameter("article", _ID_SCHEMA, description="Article id."),
         ],
     ),
     retrieve=extend_schema(summary="One claim with its verdicts; its ETag is its version"),
@@ -211,7 +212,7 @@ class ClaimViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Evidence of the claims visible to the caller (internal notes included)",
-        parameters=[OpenApiParameter("claim", OpenApiTypes.INT)],
+        parameters=[OpenApiParameter("claim", _ID_SCHEMA, description="Claim id.")],
     ),
     retrieve=extend_schema(summary="One piece of evidence"),
     create=extend_schema(

@@ -9,12 +9,12 @@ that failed with a server error leaves no key behind, so the client can retry wi
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -28,11 +28,13 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag")
 
+_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
     OpenApiParameter.HEADER,
-    description="Any unique string (e.g. a UUID) up to 255 characters; a repeat returns the first response.",
+    description="Any unique string (e.g. a UUID), 1-255 printable ASCII characters; a repeat returns the "
+    "first response.",
 )
 
 
@@ -90,8 +92,8 @@ class IdempotentWritesMixin:
         key = request.headers.get(HEADER)
         if request.method not in UNSAFE or key is None or not request.user.is_authenticated:
             return
-        if not key or len(key) > 255 or not key.isprintable():
-            raise ValidationError({HEADER: ["Use 1 to 255 printable characters."]})
+        if not _KEY.fullmatch(key):
+            raise ValidationError({HEADER: ["Use 1 to 255 printable ASCII characters."]})
         claimed = _claim(request, key)
         if isinstance(claimed, Response):
             raise _Replay(claimed)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("feeds/verdicts.atom", LatestVerdictsFeed(), name="feed-verdicts"),
 ]
 
+handler400 = "claims.api.errors_http.bad_request"
 handler404 = "claims.api.errors_http.not_found"
 handler500 = "claims.api.errors_http.server_error"

@@ -92,3 +92,12 @@ def test_public_page_hides_internal_notes_and_reviewer_names(client):
     html = client.get(f"/checks/{verdict.pk}/").content.decode()
 
     assert "NOTE-NOT-PUBLIC" not in html and "Carol" not in html and "rev_carol" not in html
+
+
+def test_claimreview_answers_304_to_a_matching_conditional_get(client):
+    verdict = fx.published_verdict()
+    url = f"/api/v1/verdicts/{verdict.pk}/claimreview/"
+    first = client.get(url)
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304

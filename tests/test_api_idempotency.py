@@ -110,3 +110,14 @@ def test_a_malformed_key_is_refused():
         ARTICLES, {"url": "https://e.example/"}, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300
     )
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
+
+
+def test_a_body_over_the_upload_limit_answers_413_in_the_error_shape(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"text": "x" * 2000}
+    client = client_for(EditorFactory())
+
+    for headers in ({}, {"HTTP_IDEMPOTENCY_KEY": "big"}):
+        response = client.post(ARTICLES, body, format="json", **headers)
+        assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert not Article.objects.exists() and not IdempotencyKey.objects.exists()

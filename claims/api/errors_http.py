@@ -1,4 +1,4 @@
-"""Django-level 404/500 handlers: JSON in the API's error shape under /api/, Django's pages elsewhere.
+"""Django-level 400/404/500 handlers: JSON in the API's error shape under /api/, Django's pages elsewhere.
 
 A URL that matches no route (``/api/v1/verdicts/abc/``) never reaches DRF; without this it would answer
 an HTML page that API clients and the schema do not expect.
@@ -10,6 +10,12 @@ from django.views import defaults
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"code": "bad_request", "message": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception=None):

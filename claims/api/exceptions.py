@@ -5,7 +5,9 @@ Domain errors (``claims.errors``) keep their own code, HTTP status and details (
 ``errors``; throttled requests carry ``retry_after`` (seconds) as well as the ``Retry-After`` header.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -36,6 +38,9 @@ def api_exception_handler(exc, context):
     """Map ``exc`` to an error response; return None for unexpected errors (a 500 that is logged)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response({"code": "too_large", "message": f"The body exceeds {limit} bytes."}, status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -21,6 +21,7 @@ _WRITES = {
     "409": "Stale version, a transition not allowed from the current status, or an Idempotency-Key "
     "whose first request is still running ('conflict', 'invalid_transition', 'idempotency_key_in_use').",
     "422": "An Idempotency-Key reused with a different request body ('idempotency_key_reused').",
+    "413": "The body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default ('too_large').",
     "415": "The body is not JSON ('unsupported_media_type').",
 }
 

@@ -83,7 +83,17 @@ class VerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             "rating", "claim__claimant", "claim__article__source"
         )
         verdict = get_object_or_404(verdicts, pk=pk)
-        self.last_modified = verdict.updated_at
+        claim = verdict.claim
+        self.last_modified = max(
+            d
+            for d in (
+                verdict.updated_at,
+                claim.updated_at,
+                claim.claimant.updated_at if claim.claimant_id else None,
+                claim.article.updated_at if claim.article_id else None,
+            )
+            if d is not None
+        )
         data = claimreview_for(verdict, url=PublicLinks(request).page(verdict.pk))
         return Response(data, content_type="application/ld+json")
 

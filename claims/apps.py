@@ -6,7 +6,9 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        # Signal receivers (claims' own and the webhooks'), the webhook Celery tasks and admin pages.
+        # Connect the signal receivers: the domain's follow-ups, and the email notifications (whose tasks
+        # this also registers, in the web process and the worker alike); the webhooks' receivers, tasks
+        # and admin pages.
         import claims.webhooks.admin  # noqa: F401
         import claims.webhooks.receivers  # noqa: F401
-        from claims import receivers  # noqa: F401
+        from claims import notifications, receivers  # noqa: F401

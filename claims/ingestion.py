@@ -255,7 +255,7 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
 
     Raises AnalysisFailed when the snapshot has no text or no sentence.
     """
-    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
+    snapshot = Snapshot.objects.select_related("source").defer("raw_body").get(pk=snapshot_id)
     document = document_from_snapshot(snapshot)
     if not document.text.strip():
         raise AnalysisFailed("No text could be extracted from the page.")
@@ -263,10 +263,9 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
     body = [sentence for sentence in detected if sentence.role == "body"]
     if not body:
         raise AnalysisFailed("The text has no sentences to analyse.")
-    # Sources are created outside the transaction below (get-or-create is race-safe on its own).
-    cited = {url: _source_for_cited(url) for sentence in body for url in sentence.cited_urls}
-    cited = {url: source for url, source in cited.items() if source is not None}
     with transaction.atomic():
+        # A mailto: or malformed link cited in the article is not a source to archive: left out.
+        cited = source_services.sources_for_urls({url for sentence in body for url in sentence.cited_urls})
         article = Article.objects.select_for_update().get(pk=article_id)
         if article.snapshot_id == snapshot.pk and article.analysis_state == Article.AnalysisState.DONE:
             return article
@@ -312,13 +311,6 @@ def _sentence_record(sentence: DetectedSentence) -> dict:
     }
 
 
-def _source_for_cited(url: str) -> Source | None:
-    try:
-        return source_services.source_for_url(url)
-    except InvalidURL:
-        return None  # a mailto: or malformed link cited in the article is not a source to archive
-
-
 def _reconcile(
     article: Article, snapshot: Snapshot, body: list[DetectedSentence], cited: dict
 ) -> list[Claim]:
@@ -332,12 +324,25 @@ def _reconcile(
             _relocate(claim, snapshot, sentence)
         else:
             _mark_edited(claim, snapshot, body)
-    created = []
+    claimants: dict[str, Claimant | None] = {}
+    items = []
     for key, sentence in by_key.items():
         if key in kept_keys or not sentence.is_candidate:
             continue
-        created.append(_create_claim(article, snapshot, sentence, cited))
-    return created
+        mention = sentence.claimant
+        if mention is not None and mention.name not in claimants:
+            claimants[mention.name] = resolve_claimant(mention)
+        items.append(
+            {
+                "text": sentence.text,
+                "span": (sentence.start, sentence.end),
+                "kind": sentence.kind if sentence.kind in Claim.Kind.values else Claim.Kind.OTHER,
+                "checkworthiness": round(min(max(sentence.checkworthiness, 0.0), 1.0), 4),
+                "claimant": claimants[mention.name] if mention is not None else None,
+                "cited_sources": [cited[url] for url in sentence.cited_urls if url in cited],
+            }
+        )
+    return services.claims_create_detected(article=article, snapshot=snapshot, detected=items)
 
 
 def _relocate(claim: Claim, snapshot: Snapshot, sentence: DetectedSentence) -> None:
@@ -403,18 +408,3 @@ def resolve_claimant(mention) -> Claimant | None:
 
 def _claimant_kind(mention) -> str:
     return Claimant.Kind.PERSON if mention.person else Claimant.Kind.ORGANIZATION
-
-
-def _create_claim(article: Article, snapshot: Snapshot, sentence: DetectedSentence, cited: dict) -> Claim:
-    sources = [cited[url] for url in sentence.cited_urls if url in cited]
-    return services.claim_create(
-        actor=None,
-        text=sentence.text,
-        article=article,
-        snapshot=snapshot,
-        span=(sentence.start, sentence.end),
-        claimant=resolve_claimant(sentence.claimant),
-        kind=sentence.kind if sentence.kind in Claim.Kind.values else Claim.Kind.OTHER,
-        checkworthiness=round(min(max(sentence.checkworthiness, 0.0), 1.0), 4),
-        cited_sources=sources,
-    )

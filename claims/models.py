@@ -386,3 +386,4 @@ class ClaimEvent(models.Model):
 
 
 from claims.models_api import IdempotencyKey, WebhookDelivery, WebhookSubscription  # noqa: E402,F401
+from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem  # noqa: E402,F401

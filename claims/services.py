@@ -15,6 +15,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from claims import signals, workflow
 from claims.claimreview import claimreview_problems
@@ -200,6 +201,54 @@ def claim_create(
             claim.cited_sources.add(*cited_sources)
         ClaimEvent.objects.create(claim=claim, actor=actor, action="create", from_status="", to_status=status)
     return claim
+
+
+def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[Claim]:
+    """Create the candidate claims detection proposed for one snapshot of an article, in bulk.
+
+    The system's counterpart of ``claim_create`` for many claims at once (one query per table rather than
+    five per claim): each item has text, span, kind, checkworthiness, claimant and cited_sources.
+    InvalidInput on a span outside the snapshot text or an unknown kind.
+    """
+    claims = []
+    for item in detected:
+        if item["kind"] not in Claim.Kind.values:
+            raise InvalidInput(f"Unknown kind {item['kind']!r}.", field="kind")
+        span_start, span_end = _clean_span(item["span"], snapshot)
+        claims.append(
+            Claim(
+                article=article,
+                snapshot=snapshot,
+                span_start=span_start,
+                span_end=span_end,
+                text=_required_text(item["text"], "text", "The claim text"),
+                claimant=item.get("claimant"),
+                kind=item["kind"],
+                checkworthiness=item.get("checkworthiness"),
+                status=S.CANDIDATE,
+            )
+        )
+    if not claims:
+        return []
+    with transaction.atomic():
+        claims = bulk_create_with_history(
+            claims, Claim, default_change_reason="create: proposed by detection"
+        )
+        through = Claim.cited_sources.through
+        through.objects.bulk_create(
+            [
+                through(claim_id=claim.pk, source_id=source.pk)
+                for claim, item in zip(claims, detected, strict=True)
+                for source in {s.pk: s for s in item.get("cited_sources", ())}.values()
+            ]
+        )
+        ClaimEvent.objects.bulk_create(
+            [
+                ClaimEvent(claim=claim, action="create", from_status="", to_status=S.CANDIDATE)
+                for claim in claims
+            ]
+        )
+    return claims
 
 
 def _clean_span(span, snapshot) -> tuple[int | None, int | None]:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from claims import ingestion
+from claims.feeds import tasks as feeds_tasks  # noqa: F401 - registers the feeds tasks (autodiscovery)
 
 
 @shared_task(name="claims.analyse_article", ignore_result=True)

@@ -15,14 +15,41 @@ Reliability choices (each is a trade-off; the reason is given):
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
+from django.db import InterfaceError, OperationalError
 from kombu import Queue
 
 import factcheck.request_id  # noqa: F401 - connects the signals that carry request ids into tasks
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-app = Celery("factcheck")
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """Queue by task name, read from settings at send time (tests route to a queue of their own)."""
+    from django.conf import settings
+
+    if name.startswith("sources."):
+        return {"queue": settings.SOURCES_PULL_QUEUE}
+    if name == "claims.analyse_article":
+        return {"queue": settings.CLAIMS_ANALYSIS_QUEUE}
+    return None
+
+
+class ReliableTask(Task):
+    """Base of every task: a dropped database connection (failover, restart, network blip) is retried.
+
+    Only connection-level errors are retried here; each task handles its own domain's transient
+    errors (fetch timeouts, 429/5xx) explicitly. The backoff cap stays far below the visibility timeout.
+    """
+
+    autoretry_for = (OperationalError, InterfaceError)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 5
+
+
+app = Celery("factcheck", task_cls=ReliableTask)
 
 
 # Values that depend on the environment (broker URL, eager mode, visibility timeout, time limits, beat
@@ -41,7 +68,7 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     task_default_queue="default",
     task_queues=[Queue("default"), Queue("io")],
-    task_routes={"sources.*": {"queue": "io"}},
+    task_routes=[route_task],
     timezone="UTC",
     enable_utc=True,
     worker_hijack_root_logger=False,

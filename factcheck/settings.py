@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "factcheck.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,8 +108,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "factcheck.sqlite3",
-            # Waiting for the write lock beats failing with "database is locked" under the dev server.
-            "OPTIONS": {"timeout": 20},
+            # Waiting for the write lock beats failing with "database is locked" under the dev server;
+            # WAL lets readers work during a write, and synchronous=NORMAL (safe with WAL) avoids an
+            # fsync per commit, which made every small write cost ~20 ms.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -120,7 +127,7 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factcheck.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "factcheck",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -302,11 +309,58 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 CLAIMS_WATCH_DAYS = env_int("CLAIMS_WATCH_DAYS", 14, minimum=1)
 # An article still queued/fetching/analysing this long after its last change is queued again (a lost
 # broker message, a worker killed mid-analysis).
+CLAIMS_ANALYSIS_QUEUE = env_str("CLAIMS_ANALYSIS_QUEUE", "default")
 CLAIMS_ANALYSIS_STALE_AFTER = env_int("CLAIMS_ANALYSIS_STALE_AFTER", 600, minimum=30)
 CELERY_BEAT_SCHEDULE["claims.requeue_stale_articles"] = {
     "task": "claims.requeue_stale_articles",
     "schedule": env_float("CLAIMS_REQUEUE_EVERY", 120.0, minimum=1.0),
 }
+
+# --- admin (claims admin, dashboard, notifications; see docs/admin.md) ---------------------------
+from celery.schedules import crontab  # noqa: E402 - kept inside this block
+
+# Changelists whose PostgreSQL row estimate reaches this are not counted exactly (COUNT(*) is a full scan).
+ADMIN_EXACT_COUNT_BELOW = env_int("ADMIN_EXACT_COUNT_BELOW", 20000, minimum=0)
+# The origin serving the admin, for links in notification emails.
+FACTCHECK_ADMIN_SITE_URL = env_str("FACTCHECK_ADMIN_SITE_URL", FACTCHECK_ORG_URL)
+# Daily digest of overdue claims, at this hour (UTC).
+FACTCHECK_DIGEST_HOUR = env_int("FACTCHECK_DIGEST_HOUR", 7, minimum=0)
+if FACTCHECK_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"FACTCHECK_DIGEST_HOUR must be 0-23, got {FACTCHECK_DIGEST_HOUR}")
+CELERY_BEAT_SCHEDULE["claims-overdue-digest"] = {
+    "task": "claims.send_overdue_digest",
+    "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR),
+}
+
+# --- Follow-up feeds (claims.feeds; see docs/feeds.md) -------------------------------------------
+FEEDS_BEAT_SECONDS = env_int("FEEDS_BEAT_SECONDS", 60, minimum=10)
+FEEDS_MAX_DUE_PER_BEAT = env_int("FEEDS_MAX_DUE_PER_BEAT", 500, minimum=1)
+FEEDS_POLL_LEASE_SECONDS = env_int("FEEDS_POLL_LEASE_SECONDS", 900, minimum=60)
+FEEDS_SWEEP_GRACE_SECONDS = env_int("FEEDS_SWEEP_GRACE_SECONDS", 300, minimum=30)
+FEEDS_POLL_QUEUE = env_str("FEEDS_POLL_QUEUE", "io")  # polls fetch: the threads/gevent workers' queue
+FEEDS_POLL_RETRIES = env_int("FEEDS_POLL_RETRIES", 3, minimum=0)
+FEEDS_RETRY_BASE_SECONDS = env_float("FEEDS_RETRY_BASE_SECONDS", 30.0, minimum=0.0)
+FEEDS_MAX_NEW_ITEMS_PER_POLL = env_int("FEEDS_MAX_NEW_ITEMS_PER_POLL", 100, minimum=1)
+FEEDS_MATCH_THRESHOLD = env_float("FEEDS_MATCH_THRESHOLD", 0.0, minimum=0.0)  # 0: the ranker's own
+FEEDS_MATCH_LIMIT = env_int("FEEDS_MATCH_LIMIT", 5, minimum=1)
+FACTCHECK_TOOLS_API_KEY = env_str("FACTCHECK_TOOLS_API_KEY")
+FACTCHECK_TOOLS_URL = env_str(
+    "FACTCHECK_TOOLS_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+FACTCHECK_TOOLS_MAX_PAGES = env_int("FACTCHECK_TOOLS_MAX_PAGES", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["claims.poll_due_feeds"] = {
+    "task": "claims.poll_due_feeds",
+    "schedule": float(FEEDS_BEAT_SECONDS),
+}
+
+# --- Claim matching (claims.matching, docs/matching.md) ----------------------------------------
+MATCHING_RANKER = env_str("MATCHING_RANKER", "lexical")
+if MATCHING_RANKER not in ("lexical", "semantic", "combined"):
+    raise ImproperlyConfigured(
+        f"MATCHING_RANKER must be lexical, semantic or combined, got {MATCHING_RANKER!r}"
+    )
+# Where the semantic ranker keeps embeddings between runs (evaluation, rebuilds); empty: memory only.
+MATCHING_EMBEDDING_CACHE_DIR = env_str("MATCHING_EMBEDDING_CACHE_DIR", "")
 
 # --- API, public pages, feeds and webhooks (claims.api, claims.webhooks; see docs/api.md) ---------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from claims.feeds import LatestVerdictsFeed
+from claims.public_feed import LatestVerdictsFeed
 from claims.public_views import verdict_page
 from factcheck.health import healthz
 

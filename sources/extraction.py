@@ -7,6 +7,7 @@ are kept (measured on the shared pages). Instead every link of the page is looke
 the words around it in its paragraph, giving character offsets of its anchor text.
 """
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
@@ -117,17 +118,36 @@ def _flatten(block) -> tuple[str, list[tuple[str, int, int]]]:
     return "".join(pieces), spans
 
 
-def _pattern(left: str, anchor: str, right: str) -> re.Pattern:
-    def flexible(part: str) -> str:
-        return r"\s+".join(re.escape(word) for word in part.split())
+@functools.lru_cache(maxsize=4096)
+def _anchor_regex(anchor: str) -> re.Pattern:
+    return re.compile(r"\s+".join(re.escape(word) for word in anchor.split()))
 
-    left_words, right_words = left.split()[-8:], right.split()[:8]
-    left_part = " ".join(left_words)[-_CONTEXT:].lstrip()
-    right_part = " ".join(right_words)[:_CONTEXT].rstrip()
-    regex = flexible(left_part) + r"\s*(" + flexible(anchor) + r")\s*" + flexible(right_part)
-    if not left_part and not right_part:
-        regex = r"(?m)^\s*(" + flexible(anchor) + r")\s*$"  # a link alone in its block: a whole line
-    return re.compile(regex)
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _find_anchor(text: str, anchor: str, left: str, right: str, position: int) -> re.Match | None:
+    """Find ``anchor`` in ``text`` after ``position`` where the words around it match its block's.
+
+    Whitespace may differ between the page and the extracted text, so the context is compared with
+    runs of white space collapsed. Compiling one regex per anchor (cached) rather than one per
+    anchor-with-context keeps this cheap: it was a third of the extraction time.
+    """
+    left_part = _collapsed(" ".join(left.split()[-8:])[-_CONTEXT:])
+    right_part = _collapsed(" ".join(right.split()[:8])[:_CONTEXT])
+    window = 4 * _CONTEXT + 64
+    for match in _anchor_regex(anchor).finditer(text, position):
+        before = text[max(0, match.start() - window) : match.start()]
+        after = text[match.end() : match.end() + window]
+        if not left_part and not right_part:
+            # A link alone in its block: it must be a whole line of the text.
+            if before.rsplit("\n", 1)[-1].strip() == "" and after.split("\n", 1)[0].strip() == "":
+                return match
+            continue
+        if _collapsed(before).endswith(left_part) and _collapsed(after).startswith(right_part):
+            return match
+    return None
 
 
 def _links(html: str, text: str, base: str | None) -> list[Link]:
@@ -161,12 +181,12 @@ def _links(html: str, text: str, base: str | None) -> list[Link]:
             anchor = " ".join(raw[start:end].split())
             if not anchor or anchor.split()[0] not in text:
                 continue
-            match = _pattern(raw[:start], anchor, raw[end:]).search(text, position)
+            match = _find_anchor(text, anchor, raw[:start], raw[end:], position)
             url = _absolute(href, base) if match else None
             if url is None:
                 continue
-            links.append(Link(url=url, text=match.group(1), start=match.start(1), end=match.end(1)))
-            position = match.end(1)
+            links.append(Link(url=url, text=match.group(0), start=match.start(), end=match.end()))
+            position = match.end()
     return links
 
 

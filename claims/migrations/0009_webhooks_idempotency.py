@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_article_sentences'),
+        ('claims', '0008_feeds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,5 +14,5 @@ DROP = "DROP INDEX IF EXISTS verdict_public_recent_idx"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0007_webhooks_idempotency")]
+    dependencies = [("claims", "0009_webhooks_idempotency")]
     operations = [migrations.RunSQL(CREATE, DROP)]

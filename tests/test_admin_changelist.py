@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim
+from tests import admin_fixtures as fx
+
+pytestmark = pytest.mark.django_db
+URL = reverse("admin:claims_claim_changelist")
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(fx.user("ed", role="editor"))
+    return client
+
+
+def _populate(n: int):
+    art = fx.article("A long article text. " * 5)
+    reviewer = fx.user(f"rev{n}", role="reviewer")
+    person = fx.claimant(f"Claimant {n}")
+    rating = fx.rating()
+    for i in range(n):
+        cl = fx.claim(
+            art=art,
+            claimant=person,
+            assignee=reviewer,
+            status=Claim.Status.RESEARCHING,
+            due_date=timezone.localdate() + timedelta(days=i - 2),
+            checkworthiness=0.5,
+        )
+        fx.evidence(cl)
+        fx.verdict(cl, reviewer, rating=rating, summary="s")
+
+
+def _queries_for_page(client, **params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_changelist_costs_the_same_number_of_queries_for_5_and_50_rows(editor_client):
+    _populate(5)
+    few = _queries_for_page(editor_client)
+    _populate(45)
+    many = _queries_for_page(editor_client)
+    assert editor_client.get(URL).context["cl"].result_count == 50
+    assert few == many
+
+
+def test_filtered_and_searched_changelist_query_count_does_not_grow_with_rows(editor_client):
+    _populate(5)
+    params = {"status__exact": "researching", "has_evidence": "yes", "overdue": "no", "q": "Claim"}
+    few = _queries_for_page(editor_client, **params)
+    _populate(45)
+    assert _queries_for_page(editor_client, **params) == few
+
+
+def test_overdue_claims_are_highlighted_and_filterable(editor_client):
+    late = fx.claim(
+        "Late claim 1", status=Claim.Status.RESEARCHING, due_date=timezone.localdate() - timedelta(days=3)
+    )
+    fx.claim(
+        "On time claim", status=Claim.Status.RESEARCHING, due_date=timezone.localdate() + timedelta(days=3)
+    )
+    fx.claim("Done claim", status=Claim.Status.PUBLISHED, due_date=timezone.localdate() - timedelta(days=3))
+    page = editor_client.get(URL).content.decode()
+    assert page.count("fc-overdue") == 1
+    overdue = editor_client.get(URL, {"overdue": "yes"}).context["cl"].result_list
+    assert [c.pk for c in overdue] == [late.pk]
+
+
+def test_status_is_shown_as_a_badge(editor_client):
+    fx.claim("In review claim", status=Claim.Status.IN_REVIEW)
+    assert 'class="fc-badge fc-status-in_review">In review<' in editor_client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"has_evidence": "yes"}, {"with evidence"}),
+        ({"has_evidence": "no"}, {"plain", "rated"}),
+        ({"rating": "false"}, {"rated"}),
+        ({"kind__exact": "numeric"}, {"plain"}),
+        ({"assignee": "none"}, {"with evidence", "plain"}),
+    ],
+)
+def test_filters_select_the_matching_claims(editor_client, params, expected):
+    reviewer = fx.user("rv", role="reviewer")
+    fx.evidence(fx.claim("with evidence"))
+    fx.claim("plain", kind=Claim.Kind.NUMERIC)
+    fx.verdict(fx.claim("rated", assignee=reviewer), reviewer, rating=fx.rating("False"))
+    shown = {c.text for c in editor_client.get(URL, params).context["cl"].result_list}
+    assert shown == expected
+
+
+def test_claimant_and_article_filters_show_only_the_selected_one(editor_client):
+    person = fx.claimant("Ada Speaker")
+    art = fx.article("Some text here.", title="The Daily Story")
+    mine = fx.claim("by Ada", claimant=person, art=art)
+    fx.claim("by nobody")
+    response = editor_client.get(URL, {"claimant": person.pk})
+    assert [c.pk for c in response.context["cl"].result_list] == [mine.pk]
+    assert "Ada Speaker" in response.content.decode()
+    response = editor_client.get(URL, {"article": art.pk})
+    assert [c.pk for c in response.context["cl"].result_list] == [mine.pk]
+
+
+def test_search_matches_claim_text_claimant_name_and_article_url(editor_client):
+    person = fx.claimant("Boris Quoted")
+    art = fx.article("Text.")
+    art.source.url = "https://paper.example.com/economy/inflation-story"
+    art.source.save()
+    by_text = fx.claim("Inflation reached twelve percent last winter")
+    by_person = fx.claim("Something else entirely", claimant=person)
+    by_article = fx.claim("Another thing", art=art)
+    fx.claim("Unrelated sentence")
+
+    def found(term):
+        return {c.pk for c in editor_client.get(URL, {"q": term}).context["cl"].result_list}
+
+    assert found("inflation") == {by_text.pk, by_article.pk}
+    assert found("Boris") == {by_person.pk}
+    assert found("paper.example.com/economy") == {by_article.pk}
+
+
+def test_search_input_with_sql_and_like_metacharacters_is_just_text(editor_client):
+    fx.claim("Growth was 50% in 2020")
+    response = editor_client.get(URL, {"q": "'); DROP TABLE claims_claim; --"})
+    assert response.status_code == 200
+    assert Claim.objects.count() == 1
+
+
+def test_checkworthiness_column_sorts_the_list(editor_client):
+    low = fx.claim("low", checkworthiness=0.1)
+    high = fx.claim("high", checkworthiness=0.9)
+    cl = editor_client.get(URL, {"o": "4"}).context["cl"]  # 4th column: check-worthiness, ascending
+    assert [c.pk for c in cl.result_list] == [low.pk, high.pk]
+    cl = editor_client.get(URL, {"o": "-4"}).context["cl"]
+    assert [c.pk for c in cl.result_list] == [high.pk, low.pk]

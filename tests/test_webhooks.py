@@ -20,6 +20,7 @@ from claims.webhooks.admin import SubscriptionForm
 from claims.webhooks.tasks import sweep_webhook_deliveries
 from factcheck.celery import app as celery_app
 from tests import api_fixtures as fx
+from tests.test_foundation import run_manage
 from tests.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +309,16 @@ def test_a_real_worker_delivers_after_commit_and_retries_a_failure(httpserver, t
         -3000:
     ]
     assert [resp.status_code for _, resp in httpserver.log] == [503, 200]
+
+
+def test_every_webhook_retry_delay_with_its_jitter_stays_below_the_visibility_timeout(settings):
+    for attempt in range(1, len(settings.WEBHOOK_RETRY_DELAYS) + 1):
+        assert services.retry_delay(attempt) < settings.BROKER_VISIBILITY_TIMEOUT
+    assert services.retry_delay(len(settings.WEBHOOK_RETRY_DELAYS) + 1) is None  # then the delivery fails
+
+
+def test_a_retry_delay_beyond_the_visibility_timeout_stops_start_up():
+    result = run_manage(
+        "check", DEBUG="true", CELERY_VISIBILITY_TIMEOUT="3600", WEBHOOK_RETRY_DELAYS="5,3000"
+    )
+    assert result.returncode != 0 and "WEBHOOK_RETRY_DELAYS" in result.stderr

@@ -404,5 +404,6 @@ class ClaimEvent(models.Model):
         return f"{self.action} {self.from_status}->{self.to_status}"
 
 
+from claims.models_api import IdempotencyKey, WebhookDelivery, WebhookSubscription  # noqa: E402,F401
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem  # noqa: E402,F401
 from claims.models_matching import ClaimAppearance, ClaimMatch  # noqa: E402,F401

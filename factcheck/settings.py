@@ -384,3 +384,91 @@ if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "placeholder"):
     )
 # torch intra-op threads for the semantic encoder (process-wide; see docs/checkworthiness.md, Speed).
 CHECKWORTHINESS_TORCH_THREADS = env_int("CHECKWORTHINESS_TORCH_THREADS", 1, minimum=1)
+# --- API, public pages, feeds and webhooks (claims.api, claims.webhooks; see docs/api.md) ---------
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+
+
+def _rate(name: str, default: str) -> str:
+    """A throttle rate such as ``60/min``; malformed values stop start-up."""
+    value = env_str(name, default).strip()
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {
+        "s",
+        "sec",
+        "second",
+        "m",
+        "min",
+        "minute",
+        "h",
+        "hour",
+        "d",
+        "day",
+    }:
+        raise ImproperlyConfigured(
+            f"{name} must look like 60/min (count/second|minute|hour|day), got {value!r}"
+        )
+    return value
+
+
+FACTCHECK_SITE_URL = env_str("FACTCHECK_SITE_URL", FACTCHECK_ORG_URL).rstrip("/") + "/"
+FACTCHECK_PUBLISH_REVIEWER_NAMES = env_bool("FACTCHECK_PUBLISH_REVIEWER_NAMES", False)
+API_THROTTLE_RATES = {
+    "anon": _rate("API_THROTTLE_ANON", "120/min"),
+    "user": _rate("API_THROTTLE_USER", "1200/min"),
+    "export": _rate("API_THROTTLE_EXPORT", "10/hour"),
+}
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
+API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0, minimum=0.1)
+# Seconds before each retry of a delivery that met a 5xx, 408, 429, a timeout or a connection error.
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", ["5", "30", "120", "600", "1800"])]
+if any(d < 0 or d * 1.25 + 30 >= BROKER_VISIBILITY_TIMEOUT for d in WEBHOOK_RETRY_DELAYS):
+    # A countdown longer than the visibility timeout makes Redis redeliver the task again and again.
+    raise ImproperlyConfigured(
+        f"WEBHOOK_RETRY_DELAYS must stay well below CELERY_VISIBILITY_TIMEOUT ({BROKER_VISIBILITY_TIMEOUT}s)"
+    )
+# Deliveries wait on other people's servers: the "io" workers (threads/gevent) take them.
+WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "io")
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonThrottle", "claims.api.throttling.UserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": "Published fact-check verdicts, and the editorial workflow for authenticated clients. "
+    "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "ClaimantKindEnum": "claims.models.Claimant.Kind",
+        "VerdictStateEnum": "claims.models.Verdict.State",
+        "PublicVerdictStateEnum": [("published", "published"), ("corrected", "corrected")],
+    },
+}
+# Re-queues webhook deliveries whose task was lost (broker down, worker killed).
+CELERY_BEAT_SCHEDULE["claims.webhooks.sweep"] = {
+    "task": "claims.webhooks.sweep",
+    "schedule": 60.0,
+    "options": {"queue": WEBHOOK_QUEUE},
+}

@@ -1,0 +1,36 @@
+"""Request rates per client, read from settings at request time (``API_THROTTLE_RATES``; docs/api.md).
+
+DRF's own throttles copy their rates when the module is imported; these read the setting on each request,
+so deployments and tests can change them without reloading code. A refused request gets 429 with
+``Retry-After`` (seconds).
+"""
+
+from django.conf import settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+
+class _RateFromSettings:
+    def get_rate(self):
+        return settings.API_THROTTLE_RATES[self.scope]
+
+
+class AnonThrottle(_RateFromSettings, AnonRateThrottle):
+    """Anonymous clients, per IP address."""
+
+    scope = "anon"
+
+
+class UserThrottle(_RateFromSettings, UserRateThrottle):
+    """Authenticated clients (token or session), per user."""
+
+    scope = "user"
+
+
+class ExportThrottle(_RateFromSettings, SimpleRateThrottle):
+    """Full exports are expensive: a separate, lower budget per user or IP address."""
+
+    scope = "export"
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

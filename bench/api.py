@@ -179,7 +179,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    port: int,
+    workers: int,
+    *,
+    extra: tuple[str, ...] = ("--worker-class", "sync"),
+    ready: str = "/bench/minimal/?page_size=1",
+) -> subprocess.Popen:
+    """Start gunicorn on 127.0.0.1:``port`` (own process group) and wait until ``ready`` answers 200."""
     env = {**os.environ, **BENCH_ENV}
     proc = subprocess.Popen(
         [
@@ -191,8 +198,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "-w",
             str(workers),
-            "--worker-class",
-            "sync",
+            *extra,
             "--log-level",
             "warning",
             "--keep-alive",
@@ -206,7 +212,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/bench/minimal/?page_size=1")
+            conn.request("GET", ready)
             if conn.getresponse().status == 200:
                 return proc
         except OSError:

@@ -11,6 +11,7 @@ p99 under 250 ms. Only loopback traffic; stops gunicorn and its clients on exit.
 """
 
 import argparse
+import collections
 import http.client
 import multiprocessing as mp
 import os
@@ -30,16 +31,17 @@ PROCESSES = 4
 
 def connection_loop(port: int, stop: float, results: list, lock: threading.Lock) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies, errors = [], 0
+    latencies, errors = [], collections.Counter()
     while time.monotonic() < stop:
         started = time.perf_counter()
         try:
             conn.request("GET", "/api/v1/verdicts/")
             response = conn.getresponse()
             response.read()
-            errors += response.status != 200
-        except (OSError, http.client.HTTPException):
-            errors += 1
+            if response.status != 200:
+                errors[f"HTTP {response.status}"] += 1
+        except (OSError, http.client.HTTPException) as exc:
+            errors[type(exc).__name__] += 1
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         latencies.append(time.perf_counter() - started)
@@ -57,7 +59,7 @@ def client_process(port: int, connections: int, seconds: float, out: mp.Queue) -
         thread.start()
     for thread in threads:
         thread.join()
-    out.put(([x for lat, _ in results for x in lat], sum(e for _, e in results)))
+    out.put(([x for lat, _ in results for x in lat], sum((e for _, e in results), collections.Counter())))
 
 
 def main() -> None:
@@ -90,7 +92,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
-    figures = summary([x for lat, _ in results for x in lat], sum(e for _, e in results), wall)
+    kinds = sum((e for _, e in results), collections.Counter())
+    figures = summary([x for lat, _ in results for x in lat], sum(kinds.values()), wall)
     print(
         f"{args.connections} connections for {args.seconds:.0f} s; gunicorn {args.workers} x {args.threads} "
         f"threads; {args.verdicts} published verdicts; {os.cpu_count()} CPUs"
@@ -99,6 +102,8 @@ def main() -> None:
         f"requests {figures['requests']}  req/s {figures['rps']:.1f}  p50 {figures['p50_ms']:.0f} ms  "
         f"p99 {figures['p99_ms']:.0f} ms  errors {figures['errors']}  (goal: 0 errors, p99 < 250 ms)"
     )
+    if kinds:
+        print("errors by kind: " + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
 
 
 if __name__ == "__main__":

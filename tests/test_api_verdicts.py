@@ -197,3 +197,9 @@ def test_unknown_verdict_answers_404_in_the_error_shape(client):
     response = client.get(f"{LIST}999999/")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "Not found."}
+
+
+@override_settings(API_THROTTLE_RATES={"anon": "1000/min", "user": "2/min", "export": "1/hour"})
+def test_anonymous_readers_are_held_to_the_anonymous_rate_only(client):
+    for _ in range(5):
+        assert client.get(LIST).status_code == 200

@@ -21,9 +21,18 @@ class AnonThrottle(_RateFromSettings, AnonRateThrottle):
 
 
 class UserThrottle(_RateFromSettings, UserRateThrottle):
-    """Authenticated clients (token or session), per user."""
+    """Authenticated clients (token or session), per user; anonymous ones are AnonThrottle's alone.
+
+    DRF's UserRateThrottle also counts anonymous requests (by address) against the user rate, which
+    would put anonymous readers under two budgets at once.
+    """
 
     scope = "user"
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
 
 class ExportThrottle(_RateFromSettings, SimpleRateThrottle):

@@ -69,3 +69,18 @@ def celery_worker(_worker_process, transactional_db):
     celery_app.conf.task_always_eager = False
     yield _worker_process
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test only (pulls and analyses), so that no other worker of the session takes them."""
+    import uuid
+
+    from django.test import override_settings
+
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    celery_app.conf.task_always_eager = False
+    with override_settings(SOURCES_PULL_QUEUE=name, CLAIMS_ANALYSIS_QUEUE=name):
+        yield name
+    celery_app.conf.task_always_eager = True
+    redis.Redis.from_url(settings.REDIS_URL).delete(name)

@@ -7,7 +7,6 @@ import os
 import signal
 import threading
 import time
-import uuid
 
 import pytest
 import redis
@@ -19,47 +18,18 @@ from werkzeug import Response
 from claims.ingestion import Submission, submit_article
 from claims.models import Article
 from claims.tasks import requeue_stale_articles
-from factcheck.celery import app as celery_app
 from sources.models import Source
 from sources.services import request_pull, source_for_url
 from sources.tasks import refresh_due_sources
-from tests.workers import start_worker, stop_worker
+from tests.workers import start_web_worker, stop_worker, wait_until
 
 PAGE = "<html><head><title>{0}</title></head><body><article><h1>{0}</h1><p>{1}</p></article></body></html>"
 STORY = "The ministry said exports rose 12 percent in 2024, to 41 billion dollars."
 
 
-def wait_until(predicate, timeout: float, message):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    pytest.fail(message() if callable(message) else message)
-
-
-@pytest.fixture
-def queue():
-    """A queue of this test only, for pulls and analyses, so no other worker of the session takes them."""
-    name = f"faults-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_always_eager = False
-    with override_settings(SOURCES_PULL_QUEUE=name, CLAIMS_ANALYSIS_QUEUE=name):
-        yield name
-    celery_app.conf.task_always_eager = True
-    redis.Redis.from_url(settings.REDIS_URL).delete(name)
-
-
 def worker(queue, web, tmp_path, name, **env):
-    return start_worker(
-        queues=queue,
-        concurrency=4,
-        log_path=tmp_path / f"{name}.log",
-        FETCH_ALLOWED_PORTS=f"80,443,{web.port}",
-        FETCH_HOST_DELAY="0",
-        FETCH_HOST_CONCURRENCY="8",
-        SOURCES_PULL_QUEUE=queue,
-        CLAIMS_ANALYSIS_QUEUE=queue,
-        **env,
+    return start_web_worker(
+        queue, web, tmp_path / f"{name}.log", concurrency=4, FETCH_HOST_CONCURRENCY="8", **env
     )
 
 

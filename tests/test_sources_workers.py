@@ -4,7 +4,6 @@ import os
 import signal
 import threading
 import time
-import uuid
 
 import pytest
 import redis
@@ -12,47 +11,18 @@ from django.conf import settings
 from django.test import override_settings
 from werkzeug import Response
 
-from factcheck.celery import app as celery_app
 from sources.models import Source
 from sources.services import request_pull, source_for_url
 from sources.tasks import pull_source, refresh_due_sources
-from tests.workers import start_worker, stop_worker
+from tests.workers import start_web_worker, stop_worker, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.faults]
 
 PAGE = "<html><head><title>Slow</title></head><body><article><p>{}</p></article></body></html>"
 
 
-def wait_until(predicate, timeout: float, message: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    pytest.fail(message)
-
-
-@pytest.fixture
-def queue(web):
-    """A pull queue of this test only, so that no other worker of the session takes its messages."""
-    name = f"io-test-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_always_eager = False
-    with override_settings(SOURCES_PULL_QUEUE=name):
-        yield name
-    celery_app.conf.task_always_eager = True
-    redis.Redis.from_url(settings.REDIS_URL).delete(name)
-
-
 def worker_for(queue, web, tmp_path, name, **env):
-    return start_worker(
-        queues=queue,
-        concurrency=2,
-        log_path=tmp_path / f"{name}.log",
-        FETCH_ALLOWED_PORTS=f"80,443,{web.port}",
-        FETCH_HOST_DELAY="0",
-        SOURCES_PULL_QUEUE=queue,
-        **env,
-    )
+    return start_web_worker(queue, web, tmp_path / f"{name}.log", **env)
 
 
 def test_a_worker_killed_mid_pull_leaves_the_source_pulled_exactly_once(

@@ -85,3 +85,31 @@ def stop_worker(proc: subprocess.Popen, timeout: float = 15.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+def start_web_worker(
+    queue: str, web, log_path: Path, *, concurrency: int = 2, **extra_env: str
+) -> subprocess.Popen:
+    """A worker on a test's private queue that may fetch from the suite's local web server."""
+    return start_worker(
+        queues=queue,
+        concurrency=concurrency,
+        log_path=log_path,
+        FETCH_ALLOWED_PORTS=f"80,443,{web.port}",
+        FETCH_HOST_DELAY="0",
+        SOURCES_PULL_QUEUE=queue,
+        CLAIMS_ANALYSIS_QUEUE=queue,
+        **extra_env,
+    )
+
+
+def wait_until(predicate, timeout: float, message) -> None:
+    """Poll ``predicate`` until true; fail with ``message`` (a string, or a callable giving one)."""
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    pytest.fail(message() if callable(message) else message)

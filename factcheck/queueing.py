@@ -14,14 +14,20 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send ``task`` now; return False (and log) when the broker cannot be reached."""
+def send(task, *, args=(), kwargs=None, **options) -> bool:
+    """``task.apply_async`` with ``options`` (queue, countdown, ...); False (and a log line) when the
+    broker cannot be reached: the caller's pending state in the database lets a sweeper send it later."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs or {}, **options)
     except (OperationalError, ConnectionError, OSError) as exc:
         logger.warning("broker unavailable, %s(%s) left for the sweeper: %s", task.name, args, exc)
         return False
     return True
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send ``task`` now with these arguments; return False (and log) when the broker cannot be reached."""
+    return send(task, args=args, kwargs=kwargs)
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

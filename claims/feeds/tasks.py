@@ -10,11 +10,10 @@ import random
 
 from celery import shared_task
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from claims.feeds import interim, matching, polling, reviews
 from claims.feeds.interim import FetchFailed
-from factcheck.queueing import enqueue
+from factcheck.queueing import enqueue, send
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +27,7 @@ def retry_countdown(retries: int, retry_after: float | None = None) -> float:
 
 def enqueue_poll(feed_id: int) -> bool:
     """Queue a poll on FEEDS_POLL_QUEUE; a broker outage is logged and left to the lease (see polling)."""
-    try:
-        poll_feed.apply_async((feed_id,), queue=settings.FEEDS_POLL_QUEUE)
-    except (OperationalError, ConnectionError, OSError) as exc:
-        logger.warning("broker unavailable, poll of feed %s left for the next beat: %s", feed_id, exc)
-        return False
-    return True
+    return send(poll_feed, args=(feed_id,), queue=settings.FEEDS_POLL_QUEUE)
 
 
 @shared_task(name="claims.poll_due_feeds")

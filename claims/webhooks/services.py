@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from claims.models_api import WebhookDelivery, WebhookSubscription
 from claims.webhooks.delivery import Outcome
+from factcheck.queueing import send
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,7 @@ def queue_delivery(delivery_id: int, *, countdown: float = 0) -> bool:
     """Send the delivery task (queue WEBHOOK_QUEUE); False when the broker is down (the sweeper resends)."""
     from claims.webhooks.tasks import deliver_webhook
 
-    try:
-        deliver_webhook.apply_async(args=[delivery_id], countdown=countdown, queue=settings.WEBHOOK_QUEUE)
-    except (OperationalError, ConnectionError, OSError) as exc:
-        logger.warning("broker unavailable; webhook delivery %s left for the sweeper: %s", delivery_id, exc)
-        return False
-    return True
+    return send(deliver_webhook, args=[delivery_id], countdown=countdown, queue=settings.WEBHOOK_QUEUE)
 
 
 def queue_on_commit(delivery_id: int) -> None:

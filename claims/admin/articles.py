@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import permissions, services
 from claims.admin import highlighting
@@ -51,7 +50,7 @@ def article_marks(article: Article, user) -> list[highlighting.Mark]:
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     list_display = ("__str__", "url_display", "publisher", "analysis_state", "claims_n", "submitted_at")
     list_select_related = ("source",)
     list_filter = ("analysis_state", "input_kind")

@@ -12,10 +12,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import permissions
 from claims.admin import actions, display, filters, matching, workflow_pages, workspace
+from claims.admin.history import ScopedHistoryAdmin
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.models import Article, Claim, Claimant, ClaimEvent, Evidence, Verdict
 from claims.search import search_claims
@@ -159,7 +159,7 @@ def workflow_links(user, claim: Claim) -> list[tuple[str, str]]:
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ScopedHistoryAdmin):
     list_display = (
         "claim_text",
         "status_badge",

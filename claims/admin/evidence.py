@@ -1,14 +1,14 @@
 """Evidence rows, with their history; added and edited through the reviewer's claim page."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import permissions
+from claims.admin.history import ScopedHistoryAdmin
 from claims.models import Evidence
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ScopedHistoryAdmin):
     list_display = ("claim", "source", "pull_state", "stance", "origin", "added_by", "created_at")
     list_select_related = ("claim", "source", "added_by")
     list_filter = ("stance", "origin", "dismissed")

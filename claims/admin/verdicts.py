@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin.display import safe_colour
+from claims.admin.history import ScopedHistoryAdmin
 from claims.models import Rating, Verdict
 
 
@@ -24,7 +24,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ScopedHistoryAdmin):
     list_display = ("claim", "rating", "state", "author", "approver", "published_at")
     list_select_related = ("claim", "rating", "author", "approver")
     list_filter = ("state", "rating")

@@ -13,8 +13,8 @@ from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
 from claims.models import Verdict
+from tests.permission_table import API_ROWS
 from tests.permission_world import world_fixture  # noqa: F401 - fixture world
-from tests.test_permission_table import API_ROWS
 
 PRIVATE = ("PRIVATE-", "perm-reviewer", "perm-desk-editor", "perm-editor", "@example.org")
 PUBLISHED = "PUBLIC-CLAIM-PUBLISHED"

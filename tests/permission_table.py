@@ -3,14 +3,14 @@
 The surface is read from the code (the URL resolver, and every ModelAdmin registered on the admin site
 with its URLs and actions), so a new endpoint or admin action without a row here fails
 ``tests/test_permission_table.py::test_the_table_covers_the_whole_surface``. Each cell is then run as a
-real request against one shared
-newsroom (``tests.permission_world``), each inside a savepoint rolled back after the cell.
+real request against one shared newsroom (``tests.permission_world``), inside a savepoint rolled back
+after the cell.
 
 Outcomes (what a cell expects):
 
 * an HTTP status as a string (``"200"``, ``"401"``, ``"403"``, ``"404"``, ...); for the admin, ``"login"``
   is a redirect to the login page and ``"302"`` any other redirect with nothing changed (the admin's "this
-  object does not exist" for a row outside the caller's queryset);
+  object does not exist" for a row outside the caller's queryset, or a page's "not allowed" message);
 * ``"sees"`` / ``"blind"``: 200, and the body does / does not show the row's private marker (a list scoped
   to the caller);
 * ``"done"``: a write that happened (the row's effect is checked on the reloaded rows);
@@ -36,7 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.models import Article, Claim, ClaimMatch, Verdict
+from claims.models import Article, Claim, ClaimMatch, Rating, Verdict
 from tests.permission_world import PRINCIPALS, World, reload
 
 # --- the surface, read from the code --------------------------------------------------------------
@@ -670,8 +670,6 @@ ADMIN_PAGE_ROWS = [
 
 
 def _false_rating_pk() -> int:
-    from claims.models import Rating
-
     return Rating.objects.get(slug="false").pk
 
 

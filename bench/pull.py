@@ -39,64 +39,6 @@ BENCH_ENV = {
     "LOG_LEVEL": "WARNING",
 }
 
-SERVER = r"""
-import sys, threading, time
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
-
-port, hosts, latency = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-words = ("council budget bridge repairs million euros engineers corrosion traffic residents vote audit "
-         "minister report figures increase percent spokesperson statement according data analysis").split()
-
-def paragraph(seed, n):
-    return " ".join(words[(seed * 7 + i * 3) % len(words)] for i in range(n)).capitalize() + "."
-
-NAV = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(60))
-STYLE = "<style>" + ".c{color:#333;margin:0 auto;padding:4px}" * 300 + "</style>"
-SCRIPT = "<script>" + "window.dataLayer=window.dataLayer||[];" * 400 + "</script>"
-
-def page(path):
-    seed = sum(map(ord, path))
-    body = []
-    for p in range(22):
-        text = paragraph(seed + p, 55)
-        if p % 3 == 0:
-            link = f"https://example.org/ref/{seed}/{p}"
-            text += f' See <a href="{link}">the source report {p}</a> for details.'
-        body.append(f"<p>{text} ({path} paragraph {p})</p>")
-    return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Story {path}</title>"
-            '<meta property="article:published_time" content="2025-05-07T08:00:00+00:00">'
-            f"{STYLE}{SCRIPT}</head>"
-            f"<body><header><nav><ul>{NAV}</ul></nav></header><main><article><h1>Story {path}</h1>"
-            f'<p class="byline">By Staff reporter</p>{"".join(body)}</article></main>'
-            f"<aside><ul>{NAV}</ul></aside><footer>{paragraph(seed, 40)}</footer></body></html>").encode()
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        if self.path == "/robots.txt":
-            data, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
-        else:
-            time.sleep(latency)
-            data, ctype = page(self.path), "text/html; charset=utf-8"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-    def log_message(self, *args):
-        pass
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256
-
-servers = [Server((f"127.0.0.{i}", port), Handler) for i in range(1, hosts + 1)]
-for s in servers:
-    threading.Thread(target=s.serve_forever, daemon=True).start()
-print(len(page("/x")), flush=True)
-threading.Event().wait()
-"""
-
 
 def free_port() -> int:
     import socket
@@ -173,7 +115,7 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
 
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port), str(args.hosts), str(LATENCY)],
+        [sys.executable, str(ROOT / "bench" / "news_server.py"), str(port), str(args.hosts), str(LATENCY)],
         stdout=subprocess.PIPE,
         start_new_session=True,
     )
@@ -222,6 +164,7 @@ def main() -> None:
             f"{BENCH_ENV['FETCH_HOST_DELAY']} s apart"
         )
         cpu_before = sum(cpu_seconds(w.pid) for w in workers)
+        server_before = cpu_seconds(server.pid)
         started = time.monotonic()
         for chunk in range(0, len(ids), 500):
             request_pull(ids[chunk : chunk + 500])
@@ -233,6 +176,7 @@ def main() -> None:
             time.sleep(0.25)
         elapsed = time.monotonic() - started
         cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
+        server_cpu = cpu_seconds(server.pid) - server_before
         states = dict(Source.objects.filter(pk__in=ids).values_list("state").annotate(n=Count("pk")))
         concurrency = args.workers * args.threads
         bound = len(ids) * LATENCY / concurrency
@@ -250,6 +194,7 @@ def main() -> None:
             f"{os.cpu_count()} idle cores = {os.cpu_count() / per_pull:.0f} pulls/s; "
             f"load average now {os.getloadavg()[0]:.1f}"
         )
+        print(f"news server CPU {server_cpu:.1f} s = {server_cpu / max(done, 1) * 1000:.1f} ms per pull")
         if done < len(ids):
             print(f"TIMED OUT after {args.timeout:.0f} s (see {logs})")
     finally:

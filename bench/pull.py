@@ -65,10 +65,11 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), 0 when unavailable."""
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User + system CPU time of a process, or of one of its threads (Linux /proc), 0 when unavailable."""
+    path = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -81,6 +82,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=32, help="threads per worker process")
     parser.add_argument("--timeout", type=float, default=300, help="give up after this many seconds")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="run the workers under cProfile, writing DIR/workerN.prof"
+    )
     args = parser.parse_args()
 
     port = free_port()
@@ -129,8 +133,11 @@ def main() -> None:
                 start(
                     [
                         sys.executable,
-                        "-m",
-                        "celery",
+                        *(
+                            [str(ROOT / "bench" / "profiled_worker.py"), f"{args.profile}/worker{i}.prof"]
+                            if args.profile
+                            else ["-m", "celery"]
+                        ),
                         "-A",
                         "factcheck",
                         "worker",
@@ -165,6 +172,8 @@ def main() -> None:
         )
         cpu_before = sum(cpu_seconds(w.pid) for w in workers)
         server_before = cpu_seconds(server.pid)
+        # The main thread of a threads-pool worker is Celery's consumer (receive, hand over, acknowledge).
+        consumer_before = sum(cpu_seconds(w.pid, w.pid) for w in workers)
         started = time.monotonic()
         for chunk in range(0, len(ids), 500):
             request_pull(ids[chunk : chunk + 500])
@@ -177,6 +186,7 @@ def main() -> None:
         elapsed = time.monotonic() - started
         cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
         server_cpu = cpu_seconds(server.pid) - server_before
+        consumer = sum(cpu_seconds(w.pid, w.pid) for w in workers) - consumer_before
         states = dict(Source.objects.filter(pk__in=ids).values_list("state").annotate(n=Count("pk")))
         concurrency = args.workers * args.threads
         bound = len(ids) * LATENCY / concurrency
@@ -194,6 +204,7 @@ def main() -> None:
             f"{os.cpu_count()} idle cores = {os.cpu_count() / per_pull:.0f} pulls/s; "
             f"load average now {os.getloadavg()[0]:.1f}"
         )
+        print(f"  of which Celery's consumer threads {consumer / max(done, 1) * 1000:.1f} ms per pull")
         print(f"news server CPU {server_cpu:.1f} s = {server_cpu / max(done, 1) * 1000:.1f} ms per pull")
         if done < len(ids):
             print(f"TIMED OUT after {args.timeout:.0f} s (see {logs})")

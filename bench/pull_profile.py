@@ -73,6 +73,11 @@ def instrument() -> None:
     fetching.decode_body = timed("decode body", fetching.decode_body)
     extraction.extract_html = timed("extract (trafilatura, links, metadata)", extraction.extract_html)
     services.extract_html = extraction.extract_html
+    from sources.models import Snapshot
+    from sources.signals import snapshot_changed
+
+    snapshot_changed.send = timed("snapshot_changed receivers (claims)", snapshot_changed.send)
+    Snapshot.objects.create = timed("Snapshot.objects.create (ORM)", Snapshot.objects.create)
     db_utils.CursorWrapper._execute = timed("SQL (driver + round trip)", db_utils.CursorWrapper._execute)
 
 

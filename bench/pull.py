@@ -2,7 +2,7 @@
 
 Usage: python bench/pull.py [--sources 2000] [--hosts 50] [--workers 2] [--threads 32] [--timeout 300]
 
-Serves a news-sized page (about 80 KB, answered after 100 ms) from 50 loopback addresses 127.0.0.1 ..
+Serves a news-sized page (about 43 KB, answered after 100 ms) from 50 loopback addresses 127.0.0.1 ..
 127.0.0.50 (each a separate domain for politeness and robots.txt), queues one pull per source through
 the real Redis broker (db 3) into real Celery workers (threads pool on the "io" queue), and waits for
 every source to be pulled. Needs PostgreSQL (database fc_sources_bench, migrated here) and Redis.
@@ -73,6 +73,27 @@ def cpu_seconds(pid: int, thread: int | None = None) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of every local PostgreSQL process, with the children it reaped (connections that ended)."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        if "(postgres)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def redis_cpu_seconds(client) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def main() -> None:
@@ -172,6 +193,7 @@ def main() -> None:
         )
         cpu_before = sum(cpu_seconds(w.pid) for w in workers)
         server_before = cpu_seconds(server.pid)
+        services_before = postgres_cpu_seconds(), redis_cpu_seconds(broker)
         # The main thread of a threads-pool worker is Celery's consumer (receive, hand over, acknowledge).
         consumer_before = sum(cpu_seconds(w.pid, w.pid) for w in workers)
         started = time.monotonic()
@@ -186,6 +208,8 @@ def main() -> None:
         elapsed = time.monotonic() - started
         cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
         server_cpu = cpu_seconds(server.pid) - server_before
+        postgres_cpu = postgres_cpu_seconds() - services_before[0]
+        redis_cpu = redis_cpu_seconds(broker) - services_before[1]
         consumer = sum(cpu_seconds(w.pid, w.pid) for w in workers) - consumer_before
         states = dict(Source.objects.filter(pk__in=ids).values_list("state").annotate(n=Count("pk")))
         concurrency = args.workers * args.threads
@@ -206,6 +230,10 @@ def main() -> None:
         )
         print(f"  of which Celery's consumer threads {consumer / max(done, 1) * 1000:.1f} ms per pull")
         print(f"news server CPU {server_cpu:.1f} s = {server_cpu / max(done, 1) * 1000:.1f} ms per pull")
+        print(
+            f"PostgreSQL CPU {postgres_cpu / max(done, 1) * 1000:.1f} ms, Redis CPU "
+            f"{redis_cpu / max(done, 1) * 1000:.1f} ms per pull (whole servers: other users count too)"
+        )
         if done < len(ids):
             print(f"TIMED OUT after {args.timeout:.0f} s (see {logs})")
     finally:

@@ -25,12 +25,16 @@ def warm_up_extraction(**kwargs) -> None:
 
     trafilatura's first call in a process reads the public suffix list (about 45 ms of CPU, through
     courlan and tld) and compiles its patterns; a threads-pool worker starting with dozens of pulls
-    would otherwise do that in each of them concurrently before the first one finished.
+    would otherwise do that in each of them concurrently before the first one finished. Its justext
+    fallback loads the stop words of every language (about half a second) the first time a page needs it.
     """
     from tld.utils import get_tld_names
+    from trafilatura import external
 
     try:
         get_tld_names(fail_silently=True)
+        if getattr(external, "JT_STOPLIST", ()) is None and hasattr(external, "jt_stoplist_init"):
+            external.jt_stoplist_init()  # internal to trafilatura, hence the guards
         services.extract_body(_WARM_UP_PAGE, "text/html; charset=utf-8", url="http://127.0.0.1/warm-up")
     except Exception:  # noqa: BLE001 - a failed warm-up only costs time, the first pull will show the error
         logger.exception("extraction warm-up failed")

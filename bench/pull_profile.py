@@ -6,7 +6,8 @@ Runs ``sources.pulling.source_pull`` on each source from a small thread pool aga
 ``bench/news_server.py`` (100 ms pages), with the same settings as ``bench/pull.py`` (PostgreSQL
 fc_sources_bench, Redis db 3 for politeness and the robots cache), and prints the CPU time (this thread's,
 ``time.thread_time``) each component took per pull: what is left of the worker CPU in ``bench/pull.py``
-after these is Celery's own overhead. ``--cprofile`` also prints the functions with the most own time.
+after these is Celery's own overhead. ``--cprofile`` runs the pulls one after another under cProfile
+(CPU time) and writes /tmp/pull.prof.
 """
 
 import argparse

@@ -2,7 +2,7 @@
 
 Usage: python bench/pull.py [--sources 2000] [--hosts 50] [--workers 2] [--threads 32] [--timeout 300]
 
-Serves a news-sized page (about 80 KB, answered after 100 ms) from 50 loopback addresses 127.0.0.1 ..
+Serves a news-sized page (about 43 KB, answered after 100 ms) from 50 loopback addresses 127.0.0.1 ..
 127.0.0.50 (each a separate domain for politeness and robots.txt), queues one pull per source through
 the real Redis broker (db 3) into real Celery workers (threads pool on the "io" queue), and waits for
 every source to be pulled. Needs PostgreSQL (database fc_sources_bench, migrated here) and Redis.
@@ -39,64 +39,6 @@ BENCH_ENV = {
     "LOG_LEVEL": "WARNING",
 }
 
-SERVER = r"""
-import sys, threading, time
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
-
-port, hosts, latency = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-words = ("council budget bridge repairs million euros engineers corrosion traffic residents vote audit "
-         "minister report figures increase percent spokesperson statement according data analysis").split()
-
-def paragraph(seed, n):
-    return " ".join(words[(seed * 7 + i * 3) % len(words)] for i in range(n)).capitalize() + "."
-
-NAV = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(60))
-STYLE = "<style>" + ".c{color:#333;margin:0 auto;padding:4px}" * 300 + "</style>"
-SCRIPT = "<script>" + "window.dataLayer=window.dataLayer||[];" * 400 + "</script>"
-
-def page(path):
-    seed = sum(map(ord, path))
-    body = []
-    for p in range(22):
-        text = paragraph(seed + p, 55)
-        if p % 3 == 0:
-            link = f"https://example.org/ref/{seed}/{p}"
-            text += f' See <a href="{link}">the source report {p}</a> for details.'
-        body.append(f"<p>{text} ({path} paragraph {p})</p>")
-    return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Story {path}</title>"
-            '<meta property="article:published_time" content="2025-05-07T08:00:00+00:00">'
-            f"{STYLE}{SCRIPT}</head>"
-            f"<body><header><nav><ul>{NAV}</ul></nav></header><main><article><h1>Story {path}</h1>"
-            f'<p class="byline">By Staff reporter</p>{"".join(body)}</article></main>'
-            f"<aside><ul>{NAV}</ul></aside><footer>{paragraph(seed, 40)}</footer></body></html>").encode()
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        if self.path == "/robots.txt":
-            data, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
-        else:
-            time.sleep(latency)
-            data, ctype = page(self.path), "text/html; charset=utf-8"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-    def log_message(self, *args):
-        pass
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256
-
-servers = [Server((f"127.0.0.{i}", port), Handler) for i in range(1, hosts + 1)]
-for s in servers:
-    threading.Thread(target=s.serve_forever, daemon=True).start()
-print(len(page("/x")), flush=True)
-threading.Event().wait()
-"""
-
 
 def free_port() -> int:
     import socket
@@ -123,13 +65,35 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), 0 when unavailable."""
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User + system CPU time of a process, or of one of its threads (Linux /proc), 0 when unavailable."""
+    path = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of every local PostgreSQL process, with the children it reaped (connections that ended)."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        if "(postgres)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def redis_cpu_seconds(client) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def main() -> None:
@@ -139,6 +103,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=32, help="threads per worker process")
     parser.add_argument("--timeout", type=float, default=300, help="give up after this many seconds")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="run the workers under cProfile, writing DIR/workerN.prof"
+    )
     args = parser.parse_args()
 
     port = free_port()
@@ -173,7 +140,7 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
 
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port), str(args.hosts), str(LATENCY)],
+        [sys.executable, str(ROOT / "bench" / "news_server.py"), str(port), str(args.hosts), str(LATENCY)],
         stdout=subprocess.PIPE,
         start_new_session=True,
     )
@@ -187,8 +154,11 @@ def main() -> None:
                 start(
                     [
                         sys.executable,
-                        "-m",
-                        "celery",
+                        *(
+                            [str(ROOT / "bench" / "profiled_worker.py"), f"{args.profile}/worker{i}.prof"]
+                            if args.profile
+                            else ["-m", "celery"]
+                        ),
                         "-A",
                         "factcheck",
                         "worker",
@@ -222,6 +192,10 @@ def main() -> None:
             f"{BENCH_ENV['FETCH_HOST_DELAY']} s apart"
         )
         cpu_before = sum(cpu_seconds(w.pid) for w in workers)
+        server_before = cpu_seconds(server.pid)
+        services_before = postgres_cpu_seconds(), redis_cpu_seconds(broker)
+        # The main thread of a threads-pool worker is Celery's consumer (receive, hand over, acknowledge).
+        consumer_before = sum(cpu_seconds(w.pid, w.pid) for w in workers)
         started = time.monotonic()
         for chunk in range(0, len(ids), 500):
             request_pull(ids[chunk : chunk + 500])
@@ -233,6 +207,10 @@ def main() -> None:
             time.sleep(0.25)
         elapsed = time.monotonic() - started
         cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
+        server_cpu = cpu_seconds(server.pid) - server_before
+        postgres_cpu = postgres_cpu_seconds() - services_before[0]
+        redis_cpu = redis_cpu_seconds(broker) - services_before[1]
+        consumer = sum(cpu_seconds(w.pid, w.pid) for w in workers) - consumer_before
         states = dict(Source.objects.filter(pk__in=ids).values_list("state").annotate(n=Count("pk")))
         concurrency = args.workers * args.threads
         bound = len(ids) * LATENCY / concurrency
@@ -249,6 +227,12 @@ def main() -> None:
             f"worker CPU {cpu:.1f} s = {per_pull * 1000:.1f} ms per pull; CPU-bound ceiling on "
             f"{os.cpu_count()} idle cores = {os.cpu_count() / per_pull:.0f} pulls/s; "
             f"load average now {os.getloadavg()[0]:.1f}"
+        )
+        print(f"  of which Celery's consumer threads {consumer / max(done, 1) * 1000:.1f} ms per pull")
+        print(f"news server CPU {server_cpu:.1f} s = {server_cpu / max(done, 1) * 1000:.1f} ms per pull")
+        print(
+            f"PostgreSQL CPU {postgres_cpu / max(done, 1) * 1000:.1f} ms, Redis CPU "
+            f"{redis_cpu / max(done, 1) * 1000:.1f} ms per pull (whole servers: other users count too)"
         )
         if done < len(ids):
             print(f"TIMED OUT after {args.timeout:.0f} s (see {logs})")

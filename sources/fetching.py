@@ -20,6 +20,7 @@ import requests
 from django.conf import settings
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
 from sources import robots
 from sources.errors import (
@@ -43,7 +44,14 @@ SUPPORTED_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
 CHUNK = 64 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
+# Connection pools: one per host (by checked address), at most POOL_HOSTS of them kept (least recently used
+# dropped), each keeping up to POOL_PER_HOST idle keep-alive connections; more may be open at once.
+POOL_HOSTS = 256
+POOL_PER_HOST = 4
+
 _local = threading.local()
+_adapters: dict[bool, dict[str, IPFilterAdapter]] = {}
+_adapters_lock = threading.Lock()
 
 
 @dataclass
@@ -72,9 +80,28 @@ class FetchResult:
         return decode_body(self.body, self.charset)
 
 
+def _shared_adapters(allow_loopback: bool) -> dict[str, IPFilterAdapter]:
+    """The hardened adapters (address filter, pinned connection) and their pools, shared by all threads.
+
+    A thread's session is not thread-safe (cookies, settings), but the adapters are: urllib3's pool
+    manager locks, and the adapter keeps no per-request state. Sharing them lets a pull reuse the
+    keep-alive connection another thread opened to the same host instead of connecting again.
+    """
+    with _adapters_lock:
+        if allow_loopback not in _adapters:
+            adapters = {}
+            for prefix, https in (("http://", False), ("https://", True)):
+                adapter = IPFilterAdapter(is_https_proto=https, allow_loopback=allow_loopback)
+                adapter._pool_connections, adapter._pool_maxsize = POOL_HOSTS, POOL_PER_HOST
+                adapter.init_poolmanager(POOL_HOSTS, POOL_PER_HOST)
+                adapters[prefix] = adapter
+            _adapters[allow_loopback] = adapters
+        return _adapters[allow_loopback]
+
+
 def _session() -> HTTPSession:
-    """One hardened session per thread and loopback setting (requests sessions are not thread-safe)."""
-    key = (settings.FETCH_ALLOW_LOOPBACK, settings.FETCH_USER_AGENT)
+    """One hardened session per thread and settings (requests sessions are not thread-safe)."""
+    key = (settings.FETCH_ALLOW_LOOPBACK, settings.FETCH_USER_AGENT, settings.FETCH_TIMEOUT)
     sessions = getattr(_local, "sessions", None)
     if sessions is None:
         sessions = _local.sessions = {}
@@ -88,6 +115,8 @@ def _session() -> HTTPSession:
         )
         session = HTTPSession(config)
         session.trust_env = False  # never route through a proxy named in the environment
+        for prefix, adapter in _shared_adapters(settings.FETCH_ALLOW_LOOPBACK).items():
+            session.mount(prefix, adapter)
         sessions[key] = session
     return sessions[key]
 

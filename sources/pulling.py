@@ -11,8 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sources import fetching, politeness, robots
@@ -25,7 +24,7 @@ from sources.errors import (
     TooLarge,
     UnsupportedContent,
 )
-from sources.models import Source
+from sources.models import Snapshot, Source
 from sources.scheduling import (
     bounded_countdown,
     next_pull_after_failure,
@@ -47,13 +46,26 @@ class RetryLater(Exception):
         self.attempt = attempt
 
 
-def _claim(source_id: int, now: datetime) -> bool:
+def _claim_sql() -> str:
+    meta, quote = Source._meta, connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    lease, due = quote(meta.get_field("lease_until").column), quote(meta.get_field("next_pull_at").column)
+    # Only quoted names from the model go into the text; every value is a bound parameter.
+    where = f"{pk} = %s AND {due} <= %s AND ({lease} IS NULL OR {lease} < %s)"
+    return f"UPDATE {table} SET {lease} = %s WHERE {where} RETURNING *"  # noqa: S608
+
+
+def _claim(source_id: int, now: datetime) -> Source | None:
+    """Take the pull's lease and return the source; None when it is not due or a live lease exists.
+
+    One statement (UPDATE ... RETURNING, PostgreSQL and SQLite alike): the conditional UPDATE is what
+    makes two concurrent pulls of one source impossible, and returning the row saves a SELECT.
+    """
     lease_until = now + timedelta(seconds=settings.SOURCES_PULL_LEASE)
-    return bool(
-        Source.objects.filter(pk=source_id, next_pull_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=lease_until)
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(lease_until), source_id, adapt(now), adapt(now)]
+    claimed = list(Source.objects.raw(_claim_sql(), params))
+    return claimed[0] if claimed else None
 
 
 def _fetch(source: Source) -> fetching.FetchResult:
@@ -76,10 +88,9 @@ def source_pull(*, source_id: int, attempt: int = 0) -> str:
     Outcomes: "skipped" (not due, or another pull holds the lease), "not_modified" (304), "unchanged",
     "changed", or the state a permanent failure left ("gone", "blocked", "unsupported", "failed").
     """
-    now = timezone.now()
-    if not _claim(source_id, now):
+    source = _claim(source_id, timezone.now())
+    if source is None:
         return "skipped"
-    source = Source.objects.get(pk=source_id)
     try:
         result = _fetch(source)
     except HostBusy as exc:
@@ -120,8 +131,12 @@ def _record_unchanged(source: Source, result: fetching.FetchResult) -> None:
 
 def _record_content(source: Source, result: fetching.FetchResult) -> str:
     sha256 = hashlib.sha256(result.body).hexdigest()
-    current = source.current_snapshot
-    if current is not None and current.sha256 == sha256:
+    current_sha256 = (
+        Snapshot.objects.filter(pk=source.current_snapshot_id).values_list("sha256", flat=True).first()
+        if source.current_snapshot_id
+        else None
+    )
+    if current_sha256 == sha256:
         Source.objects.filter(pk=source.pk).update(
             **_success_fields(source, result, unchanged_pulls=source.unchanged_pulls + 1)
         )

@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sources.documents import Document
@@ -175,13 +175,19 @@ def store_content(
     the same transaction (the pull's state). snapshot_changed goes out after commit when the current
     snapshot changed, including back to an older one (a page reverted to earlier content).
     """
+    same_content = Snapshot.objects.filter(source=OuterRef("pk"), sha256=sha256).values("pk")[:1]
     with transaction.atomic():
-        source = Source.objects.select_for_update().get(pk=source_id)
-        snapshot = Snapshot.objects.filter(source=source, sha256=sha256).first()
-        created = snapshot is None
+        # One query locks the source row and finds a snapshot with this content (a revert) if any.
+        old_id, existing_id = (
+            Source.objects.select_for_update()
+            .filter(pk=source_id)
+            .values_list("current_snapshot_id", Subquery(same_content))
+            .get()
+        )
+        created = existing_id is None
         if created:
             snapshot = Snapshot.objects.create(
-                source=source,
+                source_id=source_id,
                 fetched_at=fetched_at,
                 last_seen_at=fetched_at,
                 http_status=http_status,
@@ -197,8 +203,9 @@ def store_content(
                 links=[link.as_dict() for link in document.links],
             )
         else:
-            Snapshot.objects.filter(pk=snapshot.pk).update(last_seen_at=fetched_at)
-        old_id = source.current_snapshot_id
+            snapshot = Snapshot.objects.get(pk=existing_id)
+            snapshot.last_seen_at = fetched_at
+            snapshot.save(update_fields=["last_seen_at"])
         changed = old_id != snapshot.pk
         fields = dict(source_fields or {})
         if changed:

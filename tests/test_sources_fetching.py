@@ -150,6 +150,25 @@ def test_robots_txt_disallow_is_respected_and_fetched_once_per_host(web):
     assert "/private/page" not in paths
 
 
+def test_a_hosts_robots_txt_is_kept_until_its_cached_copy_expires_then_fetched_again(web):
+    web.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow:\n", content_type="text/plain"
+    )
+    web.expect_request("/public").respond_with_data(PAGE, content_type="text/html")
+    with override_settings(ROBOTS_CACHE_SECONDS=1):
+        assert fetch(web.url_for("/public")).status == 200
+        web.clear_all_handlers()
+        web.expect_request("/robots.txt").respond_with_data(
+            "User-agent: *\nDisallow: /public\n", content_type="text/plain"
+        )
+        web.expect_request("/public").respond_with_data(PAGE, content_type="text/html")
+        assert fetch(web.url_for("/public")).status == 200  # the cached rules still apply
+        time.sleep(1.2)
+        with pytest.raises(RobotsDisallowed):
+            fetch(web.url_for("/public"))
+    assert [request.path for request, _response in web.log].count("/robots.txt") == 2
+
+
 def test_a_robots_txt_that_errors_is_treated_as_a_temporary_disallow(web):
     web.expect_request("/robots.txt").respond_with_data("down", status=503)
     web.expect_request("/page").respond_with_data(PAGE, content_type="text/html")

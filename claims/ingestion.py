@@ -141,8 +141,9 @@ def _submit_content(
     submission: Submission, *, body: bytes, content_type: str, kind: str, actor, run_now: bool
 ) -> Article:
     sha256 = hashlib.sha256(body).hexdigest()
-    source = _source_for(submission.url) if submission.url else _local_source(sha256)
+    # One transaction (one commit) for the source, its snapshot and the article.
     with transaction.atomic():
+        source = _source_for(submission.url) if submission.url else _local_source(sha256)
         snapshot, _ = source_services.record_snapshot(
             source=source, body=body, content_type=content_type, final_url=submission.url
         )
@@ -284,9 +285,8 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
         article.analysis_state = Article.AnalysisState.DONE
         article.analysis_error = ""
         article.save()
-        source_ids = sorted({source.pk for source in cited.values()})
-        if source_ids:
-            transaction.on_commit(lambda: source_services.request_pull(source_ids))
+        # The cited sources are pulled once this transaction commits (and not at all if it rolls back).
+        source_services.request_pull({source.pk for source in cited.values()})
     logger.info(
         "article %s analysed (%s): %d sentences, %d new claims",
         article_id,

@@ -42,9 +42,12 @@ def reanalyse_changed_article(sender, source_id, new_snapshot_id, **kwargs):
     """A new version of an article's page: analyse it (claims of edited sentences get marked)."""
     from claims.tasks import analyse_article
 
+    # An article already queued analyses the source's latest snapshot when its task runs: queueing it
+    # again (as a submitted document's own new snapshot did) only ran the analysis twice.
     for article_id in (
         Article.objects.filter(source_id=source_id)
         .exclude(snapshot_id=new_snapshot_id)
+        .exclude(analysis_state=Article.AnalysisState.QUEUED)
         .values_list("pk", flat=True)
     ):
         enqueue_on_commit(analyse_article, article_id, pull=False)

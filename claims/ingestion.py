@@ -163,12 +163,13 @@ def _submit_content(
             and article.analysis_state == Article.AnalysisState.DONE
         ):
             return article  # the same content again: nothing to do
-        article.content_sha256 = sha256
-        article.title = submission.title or article.title
-        article.published_at = submission.published_at or article.published_at
-        article.analysis_state = Article.AnalysisState.QUEUED
-        article.analysis_error = ""
-        article.save()
+        if not created:  # a new article was just inserted queued, with these values
+            article.content_sha256 = sha256
+            article.title = submission.title or article.title
+            article.published_at = submission.published_at or article.published_at
+            article.analysis_state = Article.AnalysisState.QUEUED
+            article.analysis_error = ""
+            article.save()
         _queue_analysis(article.pk, run_now=run_now)
     return article
 
@@ -208,17 +209,25 @@ def run_analysis(*, article_id: int, pull: bool = True) -> Article:
         if article.input_kind == Article.InputKind.URL and pull:
             _set_state(article.pk, Article.AnalysisState.FETCHING)
             _pull_now(article.source)
-        article.source.refresh_from_db()
-        snapshot = article.source.latest_snapshot
-        if snapshot is None:
+            article.source.refresh_from_db()
+        snapshot_id = _latest_snapshot_id(article.source)
+        if snapshot_id is None:
             _no_content(article)
         else:
             _set_state(article.pk, Article.AnalysisState.ANALYSING)
-            analyse_snapshot(article_id=article.pk, snapshot_id=snapshot.pk)
+            return analyse_snapshot(article_id=article.pk, snapshot_id=snapshot_id)
     except AnalysisFailed as exc:
         _set_state(article.pk, Article.AnalysisState.FAILED, str(exc))
     article.refresh_from_db()
     return article
+
+
+def _latest_snapshot_id(source: Source) -> int | None:
+    # The current snapshot's id is on the source row: no need to load the snapshot (and its raw body).
+    if source.current_snapshot_id:
+        return source.current_snapshot_id
+    latest = source.latest_snapshot
+    return latest.pk if latest else None
 
 
 def _no_content(article: Article) -> None:

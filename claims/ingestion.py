@@ -333,14 +333,16 @@ def _reconcile(
             _relocate(claim, snapshot, sentence)
         else:
             _mark_edited(claim, snapshot, body)
+    new = [s for key, s in by_key.items() if key not in kept_keys and s.is_candidate]
+    # The article's speakers already known across articles, read in one query.
+    names = {normalize_name(s.claimant.name) for s in new if s.claimant is not None}
+    known = {c.normalized_name: c for c in Claimant.objects.filter(normalized_name__in=names)}
     claimants: dict[str, Claimant | None] = {}
     items = []
-    for key, sentence in by_key.items():
-        if key in kept_keys or not sentence.is_candidate:
-            continue
+    for sentence in new:
         mention = sentence.claimant
         if mention is not None and mention.name not in claimants:
-            claimants[mention.name] = resolve_claimant(mention)
+            claimants[mention.name] = resolve_claimant(mention, known=known)
         items.append(
             {
                 "text": sentence.text,
@@ -387,12 +389,16 @@ def _mark_edited(claim: Claim, snapshot: Snapshot, body: list[DetectedSentence])
         )
 
 
-def resolve_claimant(mention) -> Claimant | None:
-    """Find the claimant by normalized name or alias across articles, or create it."""
+def resolve_claimant(mention, *, known: dict[str, Claimant] | None = None) -> Claimant | None:
+    """Find the claimant by normalized name or alias across articles, or create it.
+
+    ``known`` maps normalized names to claimants already read (those of the article at hand): a name
+    absent from it is looked up by alias only; a claimant created here is added to it.
+    """
     if mention is None or not mention.name.strip():
         return None
     key = normalize_name(mention.name)
-    claimant = Claimant.objects.filter(normalized_name=key).first()
+    claimant = Claimant.objects.filter(normalized_name=key).first() if known is None else known.get(key)
     if claimant is None:
         last = key.rsplit(" ", 1)[-1]
         for candidate in Claimant.objects.filter(normalized_name__endswith=last)[:50]:
@@ -400,13 +406,16 @@ def resolve_claimant(mention) -> Claimant | None:
                 claimant = candidate
                 break
     if claimant is None:
-        return Claimant.objects.create(
+        claimant = Claimant.objects.create(
             name=mention.name,
             normalized_name=key,
             kind=_claimant_kind(mention),
             description=mention.role,
             aliases=sorted(set(mention.aliases) - {mention.name}),
         )
+        if known is not None:
+            known[key] = claimant
+        return claimant
     new_aliases = set(mention.aliases) - set(claimant.aliases) - {claimant.name}
     if new_aliases or (not claimant.description and mention.role):
         claimant.aliases = sorted(set(claimant.aliases) | new_aliases)

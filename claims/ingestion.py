@@ -141,8 +141,9 @@ def _submit_content(
     submission: Submission, *, body: bytes, content_type: str, kind: str, actor, run_now: bool
 ) -> Article:
     sha256 = hashlib.sha256(body).hexdigest()
-    source = _source_for(submission.url) if submission.url else _local_source(sha256)
+    # One transaction (one commit) for the source, its snapshot and the article.
     with transaction.atomic():
+        source = _source_for(submission.url) if submission.url else _local_source(sha256)
         snapshot, _ = source_services.record_snapshot(
             source=source, body=body, content_type=content_type, final_url=submission.url
         )
@@ -162,12 +163,13 @@ def _submit_content(
             and article.analysis_state == Article.AnalysisState.DONE
         ):
             return article  # the same content again: nothing to do
-        article.content_sha256 = sha256
-        article.title = submission.title or article.title
-        article.published_at = submission.published_at or article.published_at
-        article.analysis_state = Article.AnalysisState.QUEUED
-        article.analysis_error = ""
-        article.save()
+        if not created:  # a new article was just inserted queued, with these values
+            article.content_sha256 = sha256
+            article.title = submission.title or article.title
+            article.published_at = submission.published_at or article.published_at
+            article.analysis_state = Article.AnalysisState.QUEUED
+            article.analysis_error = ""
+            article.save()
         _queue_analysis(article.pk, run_now=run_now)
     return article
 
@@ -207,17 +209,25 @@ def run_analysis(*, article_id: int, pull: bool = True) -> Article:
         if article.input_kind == Article.InputKind.URL and pull:
             _set_state(article.pk, Article.AnalysisState.FETCHING)
             _pull_now(article.source)
-        article.source.refresh_from_db()
-        snapshot = article.source.latest_snapshot
-        if snapshot is None:
+            article.source.refresh_from_db()
+        snapshot_id = _latest_snapshot_id(article.source)
+        if snapshot_id is None:
             _no_content(article)
         else:
             _set_state(article.pk, Article.AnalysisState.ANALYSING)
-            analyse_snapshot(article_id=article.pk, snapshot_id=snapshot.pk)
+            return analyse_snapshot(article_id=article.pk, snapshot_id=snapshot_id)
     except AnalysisFailed as exc:
         _set_state(article.pk, Article.AnalysisState.FAILED, str(exc))
     article.refresh_from_db()
     return article
+
+
+def _latest_snapshot_id(source: Source) -> int | None:
+    # The current snapshot's id is on the source row: no need to load the snapshot (and its raw body).
+    if source.current_snapshot_id:
+        return source.current_snapshot_id
+    latest = source.latest_snapshot
+    return latest.pk if latest else None
 
 
 def _no_content(article: Article) -> None:
@@ -284,9 +294,8 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
         article.analysis_state = Article.AnalysisState.DONE
         article.analysis_error = ""
         article.save()
-        source_ids = sorted({source.pk for source in cited.values()})
-        if source_ids:
-            transaction.on_commit(lambda: source_services.request_pull(source_ids))
+        # The cited sources are pulled once this transaction commits (and not at all if it rolls back).
+        source_services.request_pull({source.pk for source in cited.values()})
     logger.info(
         "article %s analysed (%s): %d sentences, %d new claims",
         article_id,
@@ -324,14 +333,16 @@ def _reconcile(
             _relocate(claim, snapshot, sentence)
         else:
             _mark_edited(claim, snapshot, body)
+    new = [s for key, s in by_key.items() if key not in kept_keys and s.is_candidate]
+    # The article's speakers already known across articles, read in one query.
+    names = {normalize_name(s.claimant.name) for s in new if s.claimant is not None}
+    known = {c.normalized_name: c for c in Claimant.objects.filter(normalized_name__in=names)}
     claimants: dict[str, Claimant | None] = {}
     items = []
-    for key, sentence in by_key.items():
-        if key in kept_keys or not sentence.is_candidate:
-            continue
+    for sentence in new:
         mention = sentence.claimant
         if mention is not None and mention.name not in claimants:
-            claimants[mention.name] = resolve_claimant(mention)
+            claimants[mention.name] = resolve_claimant(mention, known=known)
         items.append(
             {
                 "text": sentence.text,
@@ -378,12 +389,16 @@ def _mark_edited(claim: Claim, snapshot: Snapshot, body: list[DetectedSentence])
         )
 
 
-def resolve_claimant(mention) -> Claimant | None:
-    """Find the claimant by normalized name or alias across articles, or create it."""
+def resolve_claimant(mention, *, known: dict[str, Claimant] | None = None) -> Claimant | None:
+    """Find the claimant by normalized name or alias across articles, or create it.
+
+    ``known`` maps normalized names to claimants already read (those of the article at hand): a name
+    absent from it is looked up by alias only; a claimant created here is added to it.
+    """
     if mention is None or not mention.name.strip():
         return None
     key = normalize_name(mention.name)
-    claimant = Claimant.objects.filter(normalized_name=key).first()
+    claimant = Claimant.objects.filter(normalized_name=key).first() if known is None else known.get(key)
     if claimant is None:
         last = key.rsplit(" ", 1)[-1]
         for candidate in Claimant.objects.filter(normalized_name__endswith=last)[:50]:
@@ -391,13 +406,16 @@ def resolve_claimant(mention) -> Claimant | None:
                 claimant = candidate
                 break
     if claimant is None:
-        return Claimant.objects.create(
+        claimant = Claimant.objects.create(
             name=mention.name,
             normalized_name=key,
             kind=_claimant_kind(mention),
             description=mention.role,
             aliases=sorted(set(mention.aliases) - {mention.name}),
         )
+        if known is not None:
+            known[key] = claimant
+        return claimant
     new_aliases = set(mention.aliases) - set(claimant.aliases) - {claimant.name}
     if new_aliases or (not claimant.description and mention.role):
         claimant.aliases = sorted(set(claimant.aliases) | new_aliases)

@@ -42,9 +42,12 @@ def reanalyse_changed_article(sender, source_id, new_snapshot_id, **kwargs):
     """A new version of an article's page: analyse it (claims of edited sentences get marked)."""
     from claims.tasks import analyse_article
 
+    # An article already queued analyses the source's latest snapshot when its task runs: queueing it
+    # again (as a submitted document's own new snapshot did) only ran the analysis twice.
     for article_id in (
         Article.objects.filter(source_id=source_id)
         .exclude(snapshot_id=new_snapshot_id)
+        .exclude(analysis_state=Article.AnalysisState.QUEUED)
         .values_list("pk", flat=True)
     ):
         enqueue_on_commit(analyse_article, article_id, pull=False)
@@ -86,11 +89,12 @@ def watch_sources_of_claim_under_review(sender, claim_id, **kwargs):
 
 @receiver(signals.claims_created, dispatch_uid="claims.match_new_claims")
 def match_new_claims(sender, claim_ids, **kwargs):
-    """Compare every new claim with the claims already in the system (one task per claim)."""
-    from claims.tasks import match_claim
+    """Compare every new claim with the claims already in the system (one task per batch of new claims:
+    queueing a message per claim cost ingestion more than the rest of its database writes)."""
+    from claims.tasks import match_claims
 
-    for claim_id in claim_ids:
-        enqueue_on_commit(match_claim, claim_id)
+    if claim_ids:
+        enqueue_on_commit(match_claims, list(claim_ids))
 
 
 @receiver(snapshot_changed, dispatch_uid="claims.suggest_evidence")

@@ -29,6 +29,14 @@ def match_claim(claim_id: int) -> int:
     return len(similar.match_claim(claim_id=claim_id))
 
 
+@shared_task(name="claims.match_claims", ignore_result=True)
+def match_claims(claim_ids: list[int]) -> int:
+    """``match_claim`` for the claims detected in one article: one message rather than one per claim."""
+    from claims import similar
+
+    return sum(len(similar.match_claim(claim_id=claim_id)) for claim_id in claim_ids)
+
+
 @shared_task(name="claims.suggest_evidence", ignore_result=True)
 def suggest_evidence(source_id: int) -> int:
     """Attach the best passages of a pulled source to the claims citing it; return how many were added."""

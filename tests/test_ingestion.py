@@ -210,3 +210,24 @@ def test_a_submitted_url_is_analysed_by_a_real_worker(celery_worker, web, seed_h
         time.sleep(0.5)
     assert article.analysis_state == Article.AnalysisState.DONE, article.analysis_error
     assert article.claims.filter(text__contains="met more than 40 times").exists()
+
+
+def test_a_submitted_document_is_analysed_by_one_task(seed_html, django_capture_on_commit_callbacks):
+    # Its own new snapshot must not queue the article a second time (the analysis ran twice).
+    from celery.signals import task_prerun
+
+    analyses = []
+
+    def count(sender=None, **kwargs):
+        if sender is not None and sender.name == "claims.analyse_article":
+            analyses.append(kwargs["args"])
+
+    task_prerun.connect(count, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            article = submit_article(submission=Submission(html=seed_html, url=SEED_URL))
+    finally:
+        task_prerun.disconnect(count)
+    article.refresh_from_db()
+    assert article.analysis_state == Article.AnalysisState.DONE
+    assert len(analyses) == 1

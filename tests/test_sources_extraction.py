@@ -72,3 +72,21 @@ def test_plain_text_becomes_a_document_without_links():
 
 def test_language_is_left_empty_when_the_text_is_too_short_to_tell():
     assert guess_language("Budget 2025") == ""
+
+
+def test_a_page_with_an_xml_declaration_keeps_its_links():
+    # lxml refuses a str with an encoding declaration; such pages once lost all their cited links.
+    plain = fixture_bytes("article.html").decode("utf-8")
+    declared = '<?xml version="1.0" encoding="utf-8"?>\n' + plain
+    assert extract_html(declared, url=PAGE_URL).links == extract_html(plain, url=PAGE_URL).links != []
+
+
+def test_without_a_published_time_tag_the_date_is_found_in_the_page():
+    html = (
+        "<html><head><title>Port strike</title></head><body><article><h1>Port strike ends</h1>"
+        '<p class="date">Published 2 May 2024</p>'
+        "<p>Dock workers voted to end the strike after the operator raised its pay offer by 7 percent, "
+        "the union said on Thursday evening after a ballot of its members.</p></article></body></html>"
+    )
+    document = extract_html(html, url="https://news.example/port-strike")
+    assert document.published_at == datetime(2024, 5, 2, tzinfo=UTC)

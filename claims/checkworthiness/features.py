@@ -22,7 +22,8 @@ CHAR_NGRAMS = (2, 5)
 
 def word_grams(text: str) -> list[str]:
     """Return word uni- and bigrams of the lower-cased text; every digit becomes 0 ("$4.5" ~ "$1.2")."""
-    tokens = [_DIGIT.sub("0", token) for token in _TOKEN.findall(text.lower())]
+    # Digits and "0" are both word characters, so replacing them before tokenizing gives the same tokens.
+    tokens = _TOKEN.findall(_DIGIT.sub("0", text.lower()))
     grams = []
     for n in range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1):
         grams.extend("w" + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -63,7 +64,18 @@ def _counted(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, 1.0 + np.log(counts)
 
 
+def word_ids(text: str) -> list[int]:
+    """Return the bucket id of each word n-gram of ``text`` (repeats included)."""
+    return [zlib.crc32(gram.encode()) & _MASK for gram in word_grams(text)]
+
+
+def char_ids(text: str) -> list[int]:
+    """Return the bucket id of each character n-gram of ``text`` (repeats included)."""
+    return [bucket for word in text.lower().split() for bucket in _word_char_ids(word)]
+
+
 def sentence_features(text: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Return (word block, char block), each as (bucket ids, sublinear tf) before idf and normalisation."""
-    char_ids = [bucket for word in text.lower().split() for bucket in _word_char_ids(word)]
-    return buckets(word_grams(text)), _counted(np.array(char_ids, dtype=np.int64))
+    return _counted(np.array(word_ids(text), dtype=np.int64)), _counted(
+        np.array(char_ids(text), dtype=np.int64)
+    )

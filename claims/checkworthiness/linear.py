@@ -3,12 +3,13 @@
 The model file is a numpy ``.npz`` read with ``allow_pickle=False``, so loading it can never run code.
 """
 
+import itertools
 import json
 from pathlib import Path
 
 import numpy as np
 
-from claims.checkworthiness.features import sentence_features
+from claims.checkworthiness.features import BITS, BUCKETS, char_ids, word_ids
 
 MODEL_PATH = Path(__file__).with_name("linear.npz")
 BLOCKS = ("word", "char")
@@ -24,6 +25,13 @@ class LinearScorer:
         self.intercept = intercept
         self.threshold = threshold
         self.meta = meta or {}
+        # Bucket id -> row in the block's arrays (-1: unknown). A direct lookup is several times faster
+        # than a binary search of the sorted ids; 4 MB per block.
+        self.slots = {}
+        for block, (ids, _idf, _coef) in blocks.items():
+            slots = np.full(BUCKETS, -1, dtype=np.int32)
+            slots[ids] = np.arange(len(ids), dtype=np.int32)
+            self.slots[block] = slots
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "LinearScorer":
@@ -31,7 +39,6 @@ class LinearScorer:
         with np.load(path, allow_pickle=False) as data:
             return cls(
                 blocks={
-                    # int64 like the query ids: a dtype mismatch makes searchsorted copy the array per call.
                     block: (
                         data[f"{block}_ids"].astype(np.int64),
                         data[f"{block}_idf"],
@@ -54,22 +61,33 @@ class LinearScorer:
         return cls(blocks=blocks, intercept=arrays.intercept, threshold=arrays.threshold, meta=arrays.meta)
 
     def logits(self, sentences: list[str]) -> np.ndarray:
+        """Return the logit of each sentence; all are scored at once, a few numpy calls per block."""
         out = np.full(len(sentences), self.intercept)
-        for row, sentence in enumerate(sentences):
-            for block, (ids, tf) in zip(BLOCKS, sentence_features(sentence), strict=True):
-                out[row] += self._block_logit(block, ids, tf)
+        if sentences:
+            out += self._block_logits("word", [word_ids(sentence) for sentence in sentences])
+            out += self._block_logits("char", [char_ids(sentence) for sentence in sentences])
         return out
 
-    def _block_logit(self, block: str, ids: np.ndarray, tf: np.ndarray) -> float:
+    def _block_logits(self, block: str, id_lists: list[list[int]]) -> np.ndarray:
+        rows_count = len(id_lists)
         known_ids, idf, coef = self.blocks[block]
-        if not len(ids) or not len(known_ids):
-            return 0.0
-        at = np.minimum(np.searchsorted(known_ids, ids), len(known_ids) - 1)
-        known = known_ids[at] == ids
-        values = tf[known] * idf[at[known]]
-        norm = float(np.sqrt(values @ values))
+        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=rows_count)
+        total = int(lengths.sum())
+        if not total or not len(known_ids):
+            return np.zeros(rows_count)
+        ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=total)
+        rows = np.repeat(np.arange(rows_count, dtype=np.int64), lengths)
+        # One sort counts every (sentence, bucket) pair: keys order by sentence, then bucket id.
+        keys, counts = np.unique((rows << BITS) | ids, return_counts=True)
+        rows, ids = keys >> BITS, keys & (BUCKETS - 1)
+        at = self.slots[block][ids]
+        known = at >= 0
+        rows, at = rows[known], at[known]
+        values = (1.0 + np.log(counts[known])) * idf[at]  # sublinear tf x idf
         # Each block is L2-normalised on its own at training time (as scikit-learn's TfidfVectorizer does).
-        return float(values @ coef[at[known]]) / norm if norm else 0.0
+        norms = np.sqrt(np.bincount(rows, values * values, minlength=rows_count))
+        dots = np.bincount(rows, values * coef[at], minlength=rows_count)
+        return np.divide(dots, norms, out=np.zeros(rows_count), where=norms > 0)
 
     def score(self, sentences: list[str]) -> list[float]:
         return (1.0 / (1.0 + np.exp(-self.logits(sentences)))).tolist()

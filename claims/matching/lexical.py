@@ -259,7 +259,15 @@ class LexicalRanker:
         best = max(float(query.scores[slots].max()), 1e-9)
         query_set = set(query.unigrams)
         query_string = " ".join(sorted(query_set))
-        idf_of = self._term_idf
+        idf_cache: dict[str, float] = {}
+
+        def idf_of(term: str) -> float:
+            # Claims of one query share most of their words: each IDF is computed once per query.
+            value = idf_cache.get(term)
+            if value is None:
+                value = idf_cache[term] = self._term_idf(term)
+            return value
+
         query_mass = sum(idf_of(t) for t in query_set) or 1.0
         for row, slot in enumerate(slots):
             text_terms, title_terms = ([t for t in counts if "_" not in t] for counts in self._terms[slot])

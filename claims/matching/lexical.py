@@ -1,9 +1,10 @@
 """BM25 over an in-memory inverted index of claims, tuned for short claims matched against tweets or claims.
 
 Two fields (claim text, title), unigram and bigram terms, tweet tails turned into author and date terms,
-and scores divided by the query's self-score so that one threshold works for every query. Needs numpy
-only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with "text" and an
-optional "title".
+and scores divided by the query's self-score so that one threshold works for every query. By default the
+BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here. Needs numpy
+and rapidfuzz only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with
+"text" and an optional "title".
 """
 
 import math

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.matching import RankerUnavailable, evaluation, rerank
+from claims.matching import RankerUnavailable, evaluation, rerank, training
 from claims.matching.lexical import FEATURE_SIGNS
 
 
@@ -24,8 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, vclaims, queries, qrels, ranker, output, **options):
         try:
-            from claims.matching import training
-        except ImportError:  # pragma: no cover - scikit-learn is a dev/train extra
+            import scipy.optimize  # noqa: F401
+            import sklearn  # noqa: F401
+        except ImportError:  # pragma: no cover - scikit-learn (and its scipy) is a dev/train extra
             raise CommandError("training needs scikit-learn: pip install 'factcheck[train]'") from None
         try:
             claims = evaluation.load_claims(vclaims)

@@ -89,10 +89,13 @@ def main() -> None:
 
     ranker.rank(queries[0], k=10)  # the first call compiles the posting arrays it touches
     latencies = []
+    cpu_started = time.process_time()
     for query in queries:
         started = time.perf_counter()
         ranker.rank(query, k=10)
         latencies.append((time.perf_counter() - started) * 1000)
+    # CPU time is the figure to trust on a busy machine; wall time includes waiting for a core.
+    cpu = (time.process_time() - cpu_started) * 1000 / len(queries)
     started = time.perf_counter()
     for i in range(100):
         ranker.remove(i)
@@ -105,7 +108,7 @@ def main() -> None:
         f"p50 {latencies[len(latencies) // 2]:.1f} ms, p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms, ",
         end="",
     )
-    print(f"max {latencies[-1]:.1f} ms (goal: under 50 ms)")
+    print(f"max {latencies[-1]:.1f} ms (goal: under 50 ms); CPU time {cpu:.1f} ms per query")
     print(f"remove + add one claim: {churn:.2f} ms")
 
 

@@ -62,7 +62,8 @@ def best_passages(claim: Claim, text: str, *, limit: int) -> list[Passage]:
     spans = sentences(text)
     if not spans:
         return []
-    ranker = get_ranker()
+    # A passage about the claim is evidence even when it is not the same claim: plain similarity.
+    ranker = get_ranker(rerank=False)
     ranker.index([(i, text[s:e]) for i, (s, e) in enumerate(spans)])
     scores = dict(ranker.rank(_claim_text(claim), k=len(spans)))
     numeric = claim.kind == Claim.Kind.NUMERIC

@@ -74,3 +74,26 @@ def test_embeddings_are_kept_on_disk_when_a_cache_directory_is_set(tmp_path):
     assert (tmp_path / f"{MODEL_NAME}.npz").exists()
     assert len(reloaded._vectors) == len(FIXTURES["stored"])
     assert SemanticRanker(cache=reloaded).cache.encode([FIXTURES["stored"]["c1"]]).shape == (1, 384)
+
+
+@needs_extra
+def test_combined_without_the_reranker_scores_the_mean_of_lexical_and_semantic():
+    ranker = get_ranker("combined", rerank=False)
+    ranker.index(FIXTURES["stored"].items())
+    text = "Children become hyperactive when they eat sugar"
+
+    (key, score), *_ = ranker.rank(text, k=3)
+
+    assert key == "c8" and (ranker.suggest_threshold, ranker.confirm_threshold) == (0.5, 0.8)
+    lexical, semantic = ranker.lexical.score_keys(text, [key])[0], ranker.semantic.score_keys(text, [key])[0]
+    assert score == pytest.approx(0.5 * lexical + 0.5 * semantic, abs=1e-5)
+
+
+@needs_extra
+def test_combined_reranked_puts_a_paraphrase_far_above_the_runner_up():
+    ranker = get_ranker("combined")
+    ranker.index(FIXTURES["stored"].items())
+
+    (best, score), (_, runner_up), *_ = ranker.rank("Children become hyperactive when they eat sugar", k=3)
+
+    assert best == "c8" and score >= ranker.confirm_threshold > ranker.suggest_threshold > runner_up

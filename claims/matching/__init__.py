@@ -35,11 +35,13 @@ class RankerUnavailable(RuntimeError):
 RANKERS = ("lexical", "semantic", "combined")
 
 
-def get_ranker(name: str | None = None) -> Ranker:
+def get_ranker(name: str | None = None, *, rerank: bool = True) -> Ranker:
     """Return a new empty ranker by name (default settings.MATCHING_RANKER); raise ValueError if unknown.
 
     "semantic" raises RankerUnavailable without the ``semantic`` extra; "combined" then falls back to
-    the lexical ranker with a warning.
+    the lexical ranker with a warning. ``rerank=False`` leaves out the learned re-ranker, whose score is
+    the probability of "the same claim": right for matching claims, too strict for passages that are
+    only about a claim (evidence suggestions).
     """
     if name is None:
         from django.conf import settings
@@ -48,7 +50,7 @@ def get_ranker(name: str | None = None) -> Ranker:
     if name == "lexical":
         from claims.matching.lexical import LexicalRanker
 
-        return LexicalRanker()
+        return LexicalRanker(reranker="bundled" if rerank else None)
     if name == "semantic":
         from claims.matching.semantic import SemanticRanker
 
@@ -56,5 +58,5 @@ def get_ranker(name: str | None = None) -> Ranker:
     if name == "combined":
         from claims.matching.combined import combined_or_lexical
 
-        return combined_or_lexical()
+        return combined_or_lexical(rerank=rerank)
     raise ValueError(f"unknown matching ranker {name!r}; choose one of {', '.join(RANKERS)}")

@@ -1,18 +1,22 @@
 """BM25 over an in-memory inverted index of claims, tuned for short claims matched against tweets or claims.
 
 Two fields (claim text, title), unigram and bigram terms, tweet tails turned into author and date terms,
-and scores divided by the query's self-score so that one threshold works for every query. Needs numpy
-only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with "text" and an
-optional "title".
+and scores divided by the query's self-score so that one threshold works for every query. By default the
+BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here. Needs numpy
+and rapidfuzz only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with
+"text" and an optional "title".
 """
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
 
+from claims.matching import rerank
 from claims.matching import text as textlib
 
 TEXT, TITLE = 0, 1
@@ -69,11 +73,15 @@ class LexicalRanker:
     """BM25F-style ranker; ``rank`` returns (key, score) best first, score 1.0 meaning "same words"."""
 
     name = "lexical"
-    suggest_threshold = 0.35
-    confirm_threshold = 0.7
 
-    def __init__(self, params: LexicalParams | None = None):
+    def __init__(
+        self, params: LexicalParams | None = None, reranker: rerank.LinearModel | str | None = "bundled"
+    ):
         self.params = params or LexicalParams()
+        # "bundled": the model trained on the CheckThat! train split; None: plain BM25 order and score.
+        self.reranker = rerank.bundled("lexical") if reranker == "bundled" else reranker
+        # Set on the fixture corpus (docs/matching.md): plain BM25 share, or the re-ranker's probability.
+        self.suggest_threshold, self.confirm_threshold = (0.35, 0.7) if self.reranker is None else (0.3, 0.9)
         self._reset()
 
     def _reset(self) -> None:
@@ -190,10 +198,9 @@ class LexicalRanker:
         average = max(self._total_length[field] / max(len(self._slot_of), 1), 1.0)
         return tf * (p.k1 + 1.0) / (tf + p.k1 * (1.0 - b + b * length / average))
 
-    def raw_scores(self, weights: dict[str, float]) -> np.ndarray:
-        """Return the BM25 score of every slot for weighted query terms (dead slots score 0)."""
-        field_weights = (1.0, self.params.title_weight)
-        scores = np.zeros(len(self._keys), dtype=np.float32)
+    def field_scores(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the BM25 scores of every slot's text and title fields (dead slots score 0)."""
+        scores = (np.zeros(len(self._keys), dtype=np.float32), np.zeros(len(self._keys), dtype=np.float32))
         for term, weight in weights.items():
             tid = self._vocab.get(term)
             if tid is None or self._df[tid] == 0:
@@ -204,8 +211,13 @@ class LexicalRanker:
                 if posting is None:
                     continue
                 slots, tfs, lengths = posting
-                scores[slots] += (weight * idf * field_weights[field]) * self._saturate(tfs, lengths, field)
+                scores[field][slots] += (weight * idf) * self._saturate(tfs, lengths, field)
         return scores
+
+    def raw_scores(self, weights: dict[str, float]) -> np.ndarray:
+        """Return the BM25 score of every slot for weighted query terms (dead slots score 0)."""
+        text, title = self.field_scores(weights)
+        return text + self.params.title_weight * title
 
     def self_score(self, weights: dict[str, float], length: int) -> float:
         """Score the query would get against itself as a stored claim text (the best a match can do)."""
@@ -216,28 +228,162 @@ class LexicalRanker:
             total += weight * idf * self._saturate(1.0, length, TEXT)
         return total
 
-    def rank(self, text: str, k: int = 10) -> list[tuple[object, float]]:
-        """Return up to ``k`` (key, score) pairs best first: BM25 divided by the query's self-score."""
-        if not self._slot_of or k <= 0:
-            return []
+    def query(self, text: str) -> "QueryScores":
+        """Analyse ``text`` and score every slot against it (the part of ``rank`` that scans the index)."""
         weights, length = query_terms(text, self.params)
-        scores = self.raw_scores(weights)
+        text_scores, title_scores = self.field_scores(weights)
+        norm = self.self_score(weights, length) or 1.0
+        scores = text_scores + self.params.title_weight * title_scores
+        tweet = textlib.split_tweet(text)
+        body = textlib.clean(tweet.body)
+        unigrams = textlib.words(body)
+        names = set(textlib.words(" ".join(_NAME.findall(body))))
+        return QueryScores(weights, unigrams, norm, scores, text_scores, title_scores, names, tweet.year)
+
+    def top_slots(self, query: "QueryScores", k: int) -> np.ndarray:
+        """The ``k`` best-scoring live slots (score > 0), best first, ties to the slot indexed first."""
+        scores = query.scores
         candidates = np.flatnonzero(scores > 0)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         # Ties go to the claim indexed first (the original over a later copy of it): sort by slot,
         # then stably by score.
         candidates = np.sort(candidates)
-        candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
-        norm = self.self_score(weights, length) or 1.0
-        return [(self._keys[slot], min(float(scores[slot]) / norm, 1.0)) for slot in candidates]
+        return candidates[np.argsort(-scores[candidates], kind="stable")]
+
+    def features(self, query: "QueryScores", slots: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+        """Return the LEXICAL_FEATURES of each slot (rows) for the re-ranker; ``ranks`` are 1-based."""
+        rows = np.zeros((len(slots), len(LEXICAL_FEATURES)), dtype=np.float64)
+        if not len(slots):
+            return rows
+        norm = query.norm
+        best = max(float(query.scores[slots].max()), 1e-9)
+        query_set = set(query.unigrams)
+        query_string = " ".join(sorted(query_set))
+        idf_cache: dict[str, float] = {}
+
+        def idf_of(term: str) -> float:
+            # Claims of one query share most of their words: each IDF is computed once per query.
+            value = idf_cache.get(term)
+            if value is None:
+                value = idf_cache[term] = self._term_idf(term)
+            return value
+
+        query_mass = sum(idf_of(t) for t in query_set) or 1.0
+        for row, slot in enumerate(slots):
+            text_terms, title_terms = ([t for t in counts if "_" not in t] for counts in self._terms[slot])
+            covered_text = _covered(text_terms, query_set, idf_of)
+            covered_title = _covered(title_terms, query_set, idf_of) if title_terms else covered_text
+            found = query_set.intersection(text_terms).union(query_set.intersection(title_terms))
+            claim_set = set(text_terms).union(title_terms)
+            bigram_terms = [t for t in self._terms[slot][TEXT] if "_" in t]
+            years = {t for t in claim_set if _YEAR.fullmatch(t)}
+            rows[row] = (
+                query.scores[slot] / norm,
+                query.text_scores[slot] / norm,
+                query.title_scores[slot] / norm,
+                query.scores[slot] / best,
+                1.0 / ranks[row],
+                covered_text,
+                covered_title,
+                sum(idf_of(t) for t in found) / query_mass,
+                fuzz.token_set_ratio(query_string, " ".join(sorted(set(text_terms)))) / 100.0,
+                math.log1p(len(text_terms)),
+                sum(t in query.weights for t in bigram_terms) / len(bigram_terms) if bigram_terms else 0.0,
+                len(query.names & claim_set) / len(query.names) if query.names else 0.0,
+                _share(query_set, claim_set, str.isdigit),
+                float(bool(query.year and years and query.year not in years)),
+            )
+        return rows
+
+    def candidates(self, text: str) -> tuple[list, np.ndarray]:
+        """Return the keys the re-ranker sees for ``text`` (BM25 top ``rerank.POOL``) and their features."""
+        query = self.query(text)
+        slots = self.top_slots(query, rerank.POOL)
+        return [self._keys[s] for s in slots], self.features(query, slots, np.arange(1, len(slots) + 1))
+
+    def slot_of(self, key) -> int | None:
+        return self._slot_of.get(key)
+
+    def key_of(self, slot: int):
+        return self._keys[slot]
+
+    def _term_idf(self, term: str) -> float:
+        tid = self._vocab.get(term)
+        return self._idf(self._df[tid] if tid is not None else 0)
+
+    def rank(self, text: str, k: int = 10) -> list[tuple[object, float]]:
+        """Return up to ``k`` (key, score) pairs best first.
+
+        Without a re-ranker the score is BM25 divided by the query's self-score (capped at 1); with one
+        (the default), the BM25 top ``rerank.POOL`` are re-ordered by the learned model and the score is
+        its probability that the claim is the same claim.
+        """
+        if not self._slot_of or k <= 0:
+            return []
+        query = self.query(text)
+        if self.reranker is None:
+            slots = self.top_slots(query, k)
+            return [(self._keys[s], min(float(query.scores[s]) / query.norm, 1.0)) for s in slots]
+        slots = self.top_slots(query, max(k, rerank.POOL))
+        features = self.features(query, slots, np.arange(1, len(slots) + 1))
+        probabilities = self.reranker.predict(features, LEXICAL_FEATURES)
+        best = rerank.order(probabilities)[:k]
+        return [(self._keys[slots[i]], float(probabilities[i])) for i in best]
 
     def score_keys(self, text: str, keys: list) -> list[float]:
-        """Return the normalised score of ``text`` against each indexed key (unknown keys get 0)."""
-        weights, length = query_terms(text, self.params)
-        scores = self.raw_scores(weights)
-        norm = self.self_score(weights, length) or 1.0
+        """Return the normalised BM25 score of ``text`` against each indexed key (unknown keys get 0)."""
+        query = self.query(text)
         return [
-            min(float(scores[self._slot_of[key]]) / norm, 1.0) if key in self._slot_of else 0.0
+            min(float(query.scores[self._slot_of[key]]) / query.norm, 1.0) if key in self._slot_of else 0.0
             for key in keys
         ]
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    """One analysed query and its BM25 score against every slot (whole, text field, title field)."""
+
+    weights: dict[str, float]
+    unigrams: list[str]
+    norm: float
+    scores: np.ndarray
+    text_scores: np.ndarray
+    title_scores: np.ndarray
+    names: set[str]  # stemmed capitalised words of the query (names, places)
+    year: str  # year of the tweet tail, "" without one
+
+
+LEXICAL_FEATURES = (
+    "bm25",  # BM25 / the query's self-score
+    "bm25_text",
+    "bm25_title",
+    "bm25_vs_best",  # share of the best candidate's BM25
+    "reciprocal_rank",
+    "text_covered",  # IDF share of the claim text's words that the query holds
+    "title_covered",
+    "query_covered",  # IDF share of the query's words found in the claim text or title
+    "fuzz_text",  # rapidfuzz token_set_ratio of the stemmed word sets
+    "log_text_length",
+    "bigrams_covered",  # share of the claim text's bigrams in the query
+    "names_found",  # share of the query's capitalised words found in the claim
+    "numbers_found",
+    "other_year",  # the claim names years, none of them the tweet's year
+)
+
+# Allowed sign of each feature's weight when training (rerank: +1 by default): the model stays monotone in
+# every overlap measure, so more shared words never lower a score.
+FEATURE_SIGNS = {"log_text_length": 0, "other_year": -1}
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _share(query_set: set[str], claim_set: set[str], keep) -> float:
+    wanted = [t for t in query_set if keep(t)]
+    return sum(t in claim_set for t in wanted) / len(wanted) if wanted else 0.0
+
+
+def _covered(terms: list[str], query_set: set[str], idf_of) -> float:
+    total = sum(idf_of(t) for t in terms)
+    return sum(idf_of(t) for t in terms if t in query_set) / total if total else 0.0

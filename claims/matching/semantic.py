@@ -173,12 +173,30 @@ class SemanticRanker:
         self._keys.append(key)
         self._slot_of[key] = slot
 
-    def _similarities(self, text: str) -> np.ndarray:
+    def cosines(self, text: str) -> np.ndarray:
+        """Return the cosines of ``text`` with every slot's (text, title) embeddings; dead slots -inf."""
         query = self.cache.encode([query_text(text)])[0]
         n = len(self._keys)
-        scores = (self._matrix[:n] @ query).mean(axis=1)
-        scores[~self._alive[:n]] = -np.inf
-        return scores
+        cosines = self._matrix[:n] @ query
+        cosines[~self._alive[:n]] = -np.inf
+        return cosines
+
+    def top_slots(self, scores: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` best live slots by ``scores`` (one per slot), best first, ties to the first indexed."""
+        k = min(k, len(self._slot_of))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        candidates = np.sort(np.argpartition(-scores, k - 1)[:k])
+        return candidates[np.argsort(-scores[candidates], kind="stable")]
+
+    def slot_of(self, key) -> int | None:
+        return self._slot_of.get(key)
+
+    def key_of(self, slot: int):
+        return self._keys[slot]
+
+    def _similarities(self, text: str) -> np.ndarray:
+        return self.cosines(text).mean(axis=1)
 
     def score_keys(self, text: str, keys: list) -> list[float]:
         """Return the score of ``text`` against each indexed key (unknown keys get 0)."""
@@ -190,7 +208,5 @@ class SemanticRanker:
         if not self._slot_of or k <= 0:
             return []
         scores = self._similarities(text)
-        k = min(k, len(self._slot_of))
-        candidates = np.sort(np.argpartition(-scores, k - 1)[:k])
-        candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
+        candidates = self.top_slots(scores, k)
         return [(self._keys[slot], float(scores[slot])) for slot in candidates]

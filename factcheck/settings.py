@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous reads of public verdicts from Redis before sessions, auth and DRF (docs/api.md).
+    "claims.api.public_cache.PublicVerdictCacheMiddleware",
     "factcheck.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -418,6 +420,9 @@ API_THROTTLE_RATES = {
     "export": _rate("API_THROTTLE_EXPORT", "10/hour"),
 }
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20, minimum=1)
+# Shared cache of anonymous public verdict answers (claims/api/public_cache.py); off without Redis, where
+# each process would keep its own copy and miss the others' invalidations.
+API_PUBLIC_CACHE_SECONDS = env_int("API_PUBLIC_CACHE_SECONDS", 30 if REDIS_URL else 0, minimum=0)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0, minimum=0.1)

@@ -131,6 +131,8 @@ def _replay(request, entry) -> HttpResponse:
 
 
 def _changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+    if settings.API_PUBLIC_CACHE_SECONDS <= 0:
+        return
     public = _PUBLIC_FIELDS.get(sender)
     if update_fields and public and not set(update_fields) & public:
         return  # e.g. an article's analysis state: nothing public changed
@@ -138,7 +140,8 @@ def _changed(sender, instance=None, update_fields=None, **kwargs) -> None:
 
 
 def _published(sender, **kwargs) -> None:
-    bump()  # sent after commit already
+    if settings.API_PUBLIC_CACHE_SECONDS > 0:
+        bump()  # sent after commit already
 
 
 _PUBLIC_FIELDS: dict = {}
@@ -157,5 +160,5 @@ def connect_receivers() -> None:
         uid = f"claims.public_cache.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + ".delete")
-    for signal in (signals.verdict_published, signals.verdict_corrected, signals.verdict_withdrawn):
-        signal.connect(_published, dispatch_uid=f"claims.public_cache.{id(signal)}")
+    for name in ("verdict_published", "verdict_corrected", "verdict_withdrawn"):
+        getattr(signals, name).connect(_published, dispatch_uid=f"claims.public_cache.{name}")

@@ -74,7 +74,9 @@ def bump_now_and_on_commit() -> None:
 
 
 class PublicVerdictCacheMiddleware:
-    """Place after the middleware that sets headers on every answer, before sessions and authentication."""
+    """Place after ``SecurityMiddleware`` (its HTTPS redirect must come first) and before sessions and
+    authentication. Headers set by middleware placed after this one (CSP, X-Frame-Options) are stored with
+    the answer and replayed; those before it (request id, security headers) are set on every answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response

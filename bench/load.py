@@ -1,22 +1,32 @@
 """Load: the public verdict API under 200 concurrent connections for 60 s on gunicorn with PostgreSQL.
 
-    python bench/load.py [--connections 200] [--seconds 60] [--workers 2] [--threads 32] [--verdicts 100000]
+    python bench/load.py [--connections 200] [--seconds 60] [--workers 3] [--threads 16]
+                         [--client auto|wrk|python] [--no-cache] [--verdicts 100000]
 
-Uses the database of bench/api.py (fc_api_bench: created, migrated and seeded on first use). Starts
-gunicorn with threaded workers (sync workers cannot hold 200 keep-alive connections), then opens
---connections keep-alive connections from 4 client processes, each connection requesting the first
-pages of GET /api/v1/verdicts/ (default page size) in a loop, bounded by --seconds. Prints requests/s,
-p50/p99 latency and the error count (any non-200 answer or connection failure). Goal: zero errors and
-p99 under 250 ms. Only loopback traffic; stops gunicorn and its clients on exit.
+Uses the database of bench/api.py (fc_api_bench: created, migrated and seeded on first use) and Redis
+(BENCH_REDIS_URL, default redis://127.0.0.1:6379/4: flushed at the start) for the shared response cache
+and the throttle counters, as in production. Starts gunicorn as the documented production command does
+(gthread workers), then keeps --connections keep-alive connections busy with GET /api/v1/verdicts/ (the
+first page, default page size), closed loop, for --seconds. Prints requests/s, p50/p99 latency and the
+errors (non-200 answers, connection errors and timeouts). Goal: zero errors and p99 under 250 ms.
+
+The client is wrk (Debian package ``wrk``) when it is installed: it costs the 2 shared cores far less
+than Python clients do. Otherwise (or with --client python) 4 Python processes with threads and
+http.client. The output says which. --no-cache measures the service with the response cache off.
+Only loopback traffic; stops gunicorn and its clients on exit.
 """
 
 import argparse
 import collections
 import http.client
+import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,9 +34,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import ensure_database, free_port, seed, start_gunicorn, summary  # noqa: E402
+from bench.api import BENCH_ENV, ensure_database, free_port, seed, start_gunicorn, summary  # noqa: E402
 
 PROCESSES = 4
+PATH = "/api/v1/verdicts/"
+# Prints wrk's figures as one JSON line (latencies in microseconds; "status" counts non-2xx/3xx answers).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
+    .. '"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    summary.errors.status))
+end
+"""
 
 
 def connection_loop(port: int, stop: float, results: list, lock: threading.Lock) -> None:
@@ -35,7 +56,7 @@ def connection_loop(port: int, stop: float, results: list, lock: threading.Lock)
     while time.monotonic() < stop:
         started = time.perf_counter()
         try:
-            conn.request("GET", "/api/v1/verdicts/")
+            conn.request("GET", PATH)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -62,41 +83,84 @@ def client_process(port: int, connections: int, seconds: float, out: mp.Queue) -
     out.put(([x for lat, _ in results for x in lat], sum((e for _, e in results), collections.Counter())))
 
 
+def run_python_clients(port: int, connections: int, seconds: float) -> tuple[dict, collections.Counter]:
+    out: mp.Queue = mp.Queue()
+    per_process = [connections // PROCESSES + (i < connections % PROCESSES) for i in range(PROCESSES)]
+    procs = [mp.Process(target=client_process, args=(port, n, seconds, out)) for n in per_process]
+    started = time.monotonic()
+    for proc in procs:
+        proc.start()
+    results = [out.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    wall = time.monotonic() - started
+    kinds = sum((e for _, e in results), collections.Counter())
+    return summary([x for lat, _ in results for x in lat], sum(kinds.values()), wall), kinds
+
+
+def run_wrk(port: int, connections: int, seconds: float) -> tuple[dict, collections.Counter]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s", "--timeout", "10s"]
+        command += ["-s", script.name, f"http://127.0.0.1:{port}{PATH}"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK "))
+    w = json.loads(line[4:])
+    names = {"status": "non-2xx/3xx answers", "connect": "socket connect", "read": "socket read"}
+    names |= {"write": "socket write", "timeout": "timeouts"}
+    kinds = collections.Counter({name: w[key] for key, name in names.items() if w[key]})
+    figures = {
+        "requests": w["requests"],
+        "errors": sum(kinds.values()),
+        "rps": w["requests"] / (w["duration_us"] / 1e6),
+        "p50_ms": w["p50_us"] / 1000,
+        "p99_ms": w["p99_us"] / 1000,
+    }
+    return figures, kinds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--no-cache", action="store_true", help="turn the shared response cache off")
     parser.add_argument("--verdicts", type=int, default=100_000)
     args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
+    if use_wrk and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     ensure_database()
     seed(args.verdicts)
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    BENCH_ENV.update(REDIS_URL=redis_url, API_PUBLIC_CACHE_SECONDS="0" if args.no_cache else "30")
     port = free_port()
-    # Sync workers cannot hold 200 keep-alive connections: threaded workers, with a deep listen backlog.
+    # The production command's shape (docker-compose.yml): gthread workers hold many keep-alive
+    # connections each; a deep listen backlog absorbs bursts of new connections.
     threaded = ("--worker-class", "gthread", "--threads", str(args.threads), "--backlog", "2048")
-    server = start_gunicorn(port, args.workers, extra=threaded, ready="/api/v1/verdicts/")
+    server = start_gunicorn(port, args.workers, extra=threaded, ready=PATH)
     try:
-        out: mp.Queue = mp.Queue()
-        per_process = [
-            args.connections // PROCESSES + (i < args.connections % PROCESSES) for i in range(PROCESSES)
-        ]
-        procs = [mp.Process(target=client_process, args=(port, n, args.seconds, out)) for n in per_process]
-        started = time.monotonic()
-        for proc in procs:
-            proc.start()
-        results = [out.get() for _ in procs]
-        for proc in procs:
-            proc.join()
-        wall = time.monotonic() - started
+        if use_wrk:
+            figures, kinds = run_wrk(port, args.connections, args.seconds)
+        else:
+            figures, kinds = run_python_clients(port, args.connections, args.seconds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
-    kinds = sum((e for _, e in results), collections.Counter())
-    figures = summary([x for lat, _ in results for x in lat], sum(kinds.values()), wall)
+    cache = "off" if args.no_cache else "on (30 s, Redis)"
+    client = "wrk (2 threads)" if use_wrk else f"Python ({PROCESSES} processes x threads, http.client)"
     print(
-        f"{args.connections} connections for {args.seconds:.0f} s; gunicorn {args.workers} x {args.threads} "
-        f"threads; {args.verdicts} published verdicts; {os.cpu_count()} CPUs"
+        f"{args.connections} connections for {args.seconds:.0f} s; client: {client}; gunicorn "
+        f"{args.workers} x {args.threads} threads (gthread); public response cache {cache}; "
+        f"{args.verdicts} published verdicts; {os.cpu_count()} CPUs"
     )
     print(
         f"requests {figures['requests']}  req/s {figures['rps']:.1f}  p50 {figures['p50_ms']:.0f} ms  "

@@ -12,3 +12,6 @@ class ClaimsConfig(AppConfig):
         import claims.webhooks.admin  # noqa: F401
         import claims.webhooks.receivers  # noqa: F401
         from claims import notifications, receivers  # noqa: F401
+        from claims.api.public_cache import connect_receivers
+
+        connect_receivers()

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "factcheck.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Answers anonymous reads of public verdicts from Redis (headers included) before the rest (docs/api.md).
+    "claims.api.public_cache.PublicVerdictCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "factcheck.unavailable.DatabaseUnavailableMiddleware",
@@ -418,6 +420,12 @@ API_THROTTLE_RATES = {
     "export": _rate("API_THROTTLE_EXPORT", "10/hour"),
 }
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20, minimum=1)
+# The public verdict page query as a server-side prepared statement (claims/api/selectors.py); turn off
+# behind a transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21).
+API_PREPARED_QUERIES = env_bool("API_PREPARED_QUERIES", True)
+# Shared cache of anonymous public verdict answers (claims/api/public_cache.py); off without Redis, where
+# each process would keep its own copy and miss the others' invalidations.
+API_PUBLIC_CACHE_SECONDS = env_int("API_PUBLIC_CACHE_SECONDS", 30 if REDIS_URL else 0, minimum=0)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0, minimum=0.1)
@@ -438,7 +446,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson: the same bytes as DRF's JSONRenderer, faster (claims/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonThrottle", "claims.api.throttling.UserThrottle"],

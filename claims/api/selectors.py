@@ -16,9 +16,11 @@ from itertools import islice
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import BooleanField, Expression, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.db.models.query import ValuesIterable
 
 from claims.models import Evidence, Rating, Verdict
 
@@ -71,6 +73,61 @@ def public_verdict_models() -> QuerySet:
     return Verdict.objects.filter(state__in=PUBLIC_STATES).order_by("-published_at", "-id")
 
 
+class _IsPublic(Expression):
+    """``state IN ('published', 'corrected')`` with the states written into the SQL, not as parameters.
+
+    Only then can PostgreSQL reuse one plan of the prepared page query (see ``_PreparedValuesIterable``):
+    a generic plan with the states as parameters cannot prove the partial index
+    ``verdict_public_recent_idx`` (``WHERE state IN ('published', 'corrected')``) applies, and sorts
+    every public verdict instead.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(Verdict._meta.db_table)
+        column = f"{table}.{connection.ops.quote_name('state')}"
+        states = ", ".join(f"'{state}'" for state in PUBLIC_STATES)  # fixed identifiers of ours: no quoting
+        return f"{column} IN ({states})", []
+
+
+class _CompiledOnce:
+    """A subquery whose SQL is compiled once and reused by every clone of the query template.
+
+    ``_rows_template`` is built once per process and its clones share these expression objects; compiling
+    the correlated subqueries (joins, JSON objects) cost 1.5 ms of CPU per page, more than the rest of the
+    query. The SQL depends only on the connection and on the aliases fixed when the template was resolved;
+    a relabelled copy (the query nested in another) compiles afresh.
+    """
+
+    def as_sql(self, compiler, connection, *args, **kwargs):
+        key = (connection.alias, type(compiler), args, tuple(sorted(kwargs.items())))
+        cached = self.__dict__.get("_compiled_sql")
+        if cached is None or cached[0] != key:
+            sql, params = super().as_sql(compiler, connection, *args, **kwargs)
+            cached = self._compiled_sql = (key, sql, tuple(params))
+        return cached[1], list(cached[2])
+
+    def relabeled_clone(self, change_map):
+        clone = super().relabeled_clone(change_map)
+        clone.__dict__.pop("_compiled_sql", None)
+        return clone
+
+    def copy(self):
+        clone = super().copy()
+        clone.__dict__.pop("_compiled_sql", None)
+        return clone
+
+
+class _ArraySubqueryOnce(_CompiledOnce, ArraySubquery):
+    pass
+
+
+class _SubqueryOnce(_CompiledOnce, Subquery):
+    pass
+
+
 def _evidence_fields(with_changes: bool) -> dict:
     fields = {
         "url": "source__url",
@@ -113,10 +170,10 @@ def _nested_in_one_query(rows: QuerySet, with_changes: bool) -> QuerySet:
     versions = _public_versions(**claim).values(json=JSONObject(**_version_fields(with_changes)))
     scale = Rating.objects.filter(is_active=True, value__isnull=False)
     return rows.annotate(
-        evidence=ArraySubquery(evidence),
-        versions=ArraySubquery(versions),
-        scale_best=Subquery(scale.order_by("-value").values("value")[:1]),
-        scale_worst=Subquery(scale.order_by("value").values("value")[:1]),
+        evidence=_ArraySubqueryOnce(evidence),
+        versions=_ArraySubqueryOnce(versions),
+        scale_best=_SubqueryOnce(scale.order_by("-value").values("value")[:1]),
+        scale_worst=_SubqueryOnce(scale.order_by("value").values("value")[:1]),
     )
 
 
@@ -137,11 +194,69 @@ def _rows_template(vendor: str, reviewer_names: bool, with_changes: bool) -> Que
     Callers only ever get clones (``.all()``), so this one is never evaluated and caches no rows."""
     fields = VERDICT_FIELDS + (REVIEWER_FIELDS if reviewer_names else ())
     fields += CHANGE_FIELDS if with_changes else ()
-    rows = public_verdict_models()
+    rows = Verdict.objects.filter(_IsPublic()).order_by(*public_verdict_models().query.order_by)
     if vendor == "postgresql":
         rows = _nested_in_one_query(rows, with_changes)
         fields += ("evidence", "versions", "scale_best", "scale_worst")
-    return rows.values(*fields)
+    rows = rows.values(*fields)
+    if vendor == "postgresql":
+        rows._iterable_class = _PreparedValuesIterable
+    return rows
+
+
+class _PreparedValuesIterable(ValuesIterable):
+    """``values()`` rows read through a server-side prepared statement (PostgreSQL).
+
+    Planning this query (joins and two correlated subqueries) costs PostgreSQL more than running it
+    (bench/api.py: about 3 ms against 1 ms); a prepared statement is planned once per connection and
+    distinct SQL text (psycopg keeps up to 100 per connection). Django leaves preparation off
+    (``prepare_threshold``) for the sake of transaction-mode poolers; ``API_PREPARED_QUERIES=false``
+    turns it off here too for a pooler older than PgBouncer 1.21. Chunked reads (the exports'
+    ``iterator()``) take Django's usual path.
+    """
+
+    def __iter__(self):
+        queryset = self.queryset
+        connection = connections[queryset.db]
+        if self.chunked_fetch or connection.vendor != "postgresql" or not settings.API_PREPARED_QUERIES:
+            yield from super().__iter__()
+            return
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return
+        with _preparing_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            results = [cursor.fetchall()]
+        query = queryset.query
+        names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        for row in compiler.results_iter(results=results):
+            yield dict(zip(names, row, strict=True))
+
+
+@functools.cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+    return PreparingCursor
+
+
+def _preparing_cursor(connection):
+    """A Django cursor (query logging, error wrapping) over a psycopg cursor that prepares statements."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # psycopg prepares nothing while the threshold is None, even when asked; a threshold never reached
+        # keeps every other statement unprepared (Django's client-binding cursors never prepare anyway).
+        raw.prepare_threshold = 2**31 - 1
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor_class()(raw))
 
 
 def attach_related(rows: list[dict], *, with_changes: bool = False) -> list[dict]:

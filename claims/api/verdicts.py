@@ -24,17 +24,26 @@ _NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match / I
 _ETAG = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="An ETag from an earlier answer."
 )
+_X_CACHE = OpenApiParameter(
+    "X-Cache",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    enum=["HIT", "MISS"],
+    response=[200, 304, 404],
+    description="Anonymous requests: HIT when answered from the shared response cache, MISS when built "
+    "(docs/api.md). Absent for authenticated requests and when the cache is off.",
+)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Published verdicts, newest first",
-        parameters=[_ETAG],
+        parameters=[_ETAG, _X_CACHE],
         responses={200: PublicVerdictSerializer(many=True), 304: _NOT_MODIFIED},
     ),
     retrieve=extend_schema(
         summary="One public verdict (published, or corrected with a link to the current one)",
-        parameters=[_ETAG],
+        parameters=[_ETAG, _X_CACHE],
         responses={200: PublicVerdictSerializer, 304: _NOT_MODIFIED},
     ),
 )
@@ -74,7 +83,7 @@ class VerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="schema.org ClaimReview (JSON-LD) of a public verdict",
         filters=False,
-        parameters=[_ETAG],
+        parameters=[_ETAG, _X_CACHE],
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 304: _NOT_MODIFIED},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

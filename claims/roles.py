@@ -22,9 +22,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "sources.source": ("view", "add"),
         "sources.snapshot": ("view",),
         # Follow-up feeds (docs/feeds.md): editors configure feeds; leads are decided by editors and
-        # the claim's assignee (checked in claims.feeds.leads).
+        # the claim's assignee (checked in claims.feeds.leads). Deleting a feed deletes the items it
+        # gathered, so editors may delete items too (else a polled feed could only be disabled).
         "claims.feed": ("view", "add", "change", "delete"),
-        "claims.feeditem": ("view",),
+        "claims.feeditem": ("view", "delete"),
         "claims.externalreview": ("view",),
         "claims.claimlead": ("view", "change"),
     },

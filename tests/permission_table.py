@@ -404,9 +404,9 @@ ADMIN_MODELS = {
     "axes.AccessFailureLog": ("", "", "", "vd"),
     "sources.Source": ("v", "v", "v", "vp"),
     "sources.Snapshot": ("v", "v", "v", "vp"),
-    # Editors may delete feeds, but not the items a polled feed has gathered (they disable it instead).
-    "claims.Feed": ("", "", "vac", "vad"),
-    "claims.FeedItem": ("v", "v", "v", "vad"),
+    # Editors may delete feeds with the items a polled feed has gathered.
+    "claims.Feed": ("", "", "vad", "vad"),
+    "claims.FeedItem": ("v", "v", "vd", "vad"),
     "claims.ExternalReview": ("v", "v", "v", "vad"),
     "claims.ClaimLead": ("v", "v-", "v", "vd"),
     # Claims carry verdicts, which nobody deletes in the admin (the audit trail); the article's claims

@@ -8,13 +8,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
 from claims import services, signals
 from claims.errors import DomainError
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Evidence
 from factcheck.queueing import enqueue_on_commit
 from sources.models import Source
 from sources.services import watch_sources
@@ -37,23 +37,60 @@ def _flag(claims, reason: str, data: dict) -> None:
             logger.info("claim %s not flagged: %s", claim.pk, exc.message)
 
 
-@receiver(snapshot_changed, dispatch_uid="claims.article_changed")
+@receiver(snapshot_changed, dispatch_uid="claims.snapshot_changed")
+def react_to_new_snapshot(sender, source_id, old_snapshot_id, new_snapshot_id, **kwargs):
+    """A source has new content: tell whatever refers to it (articles, feed items, claims).
+
+    One query first finds which of them refer to the source at all: most pulled pages are cited links
+    that nothing but a claim's citation watches, and a query per kind of watcher cost every pull (and
+    every ingestion) about 2 ms of CPU for nothing.
+    """
+    from claims.models_feeds import FeedItem
+
+    watchers = (
+        Source.objects.filter(pk=source_id)
+        .values_list(
+            Exists(_articles_to_reanalyse(source_id, new_snapshot_id)),
+            Exists(FeedItem.objects.filter(source_id=source_id)),
+            Exists(Claim.cited_sources.through.objects.filter(source_id=source_id)),
+            Exists(Evidence.objects.filter(source_id=source_id)),
+        )
+        .first()
+    )
+    if watchers is None:
+        return
+    articles, feed_items, cited, evidence = watchers
+    if articles:
+        reanalyse_changed_article(sender, source_id=source_id, new_snapshot_id=new_snapshot_id)
+    if feed_items:
+        from claims.feeds.pipeline import on_snapshot_changed
+
+        on_snapshot_changed(source_id=source_id, new_snapshot_id=new_snapshot_id)
+    if cited or evidence:
+        flag_claims_whose_cited_source_changed(
+            sender, source_id=source_id, old_snapshot_id=old_snapshot_id, new_snapshot_id=new_snapshot_id
+        )
+        suggest_evidence_from_new_snapshot(sender, source_id=source_id, new_snapshot_id=new_snapshot_id)
+
+
+def _articles_to_reanalyse(source_id: int, new_snapshot_id: int):
+    # An article already queued analyses the source's latest snapshot when its task runs: queueing it
+    # again (as a submitted document's own new snapshot did) only ran the analysis twice.
+    return (
+        Article.objects.filter(source_id=source_id)
+        .exclude(snapshot_id=new_snapshot_id)
+        .exclude(analysis_state=Article.AnalysisState.QUEUED)
+    )
+
+
 def reanalyse_changed_article(sender, source_id, new_snapshot_id, **kwargs):
     """A new version of an article's page: analyse it (claims of edited sentences get marked)."""
     from claims.tasks import analyse_article
 
-    # An article already queued analyses the source's latest snapshot when its task runs: queueing it
-    # again (as a submitted document's own new snapshot did) only ran the analysis twice.
-    for article_id in (
-        Article.objects.filter(source_id=source_id)
-        .exclude(snapshot_id=new_snapshot_id)
-        .exclude(analysis_state=Article.AnalysisState.QUEUED)
-        .values_list("pk", flat=True)
-    ):
+    for article_id in _articles_to_reanalyse(source_id, new_snapshot_id).values_list("pk", flat=True):
         enqueue_on_commit(analyse_article, article_id, pull=False)
 
 
-@receiver(snapshot_changed, dispatch_uid="claims.cited_source_changed")
 def flag_claims_whose_cited_source_changed(sender, source_id, old_snapshot_id, new_snapshot_id, **kwargs):
     if old_snapshot_id is None:
         return  # the first snapshot of a source is not a change
@@ -97,7 +134,6 @@ def match_new_claims(sender, claim_ids, **kwargs):
         enqueue_on_commit(match_claims, list(claim_ids))
 
 
-@receiver(snapshot_changed, dispatch_uid="claims.suggest_evidence")
 def suggest_evidence_from_new_snapshot(sender, source_id, new_snapshot_id, **kwargs):
     """A cited source or an evidence URL was pulled: suggest its passages that match the claims."""
     from claims.evidence_suggestions import claims_for_source

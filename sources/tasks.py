@@ -56,6 +56,25 @@ def pull_source(source_id: int, attempt: int = 0) -> str:
         return "retry"
 
 
+@shared_task(name="sources.pull_sources", ignore_result=True)
+def pull_sources(source_ids: list[int]) -> dict[str, int]:
+    """Pull several sources one after the other: one message for the cited links of an article.
+
+    Each pull is ``pull_source``'s own (its lease, politeness slot, retry message on a transient error),
+    so a source already pulled or being pulled elsewhere is skipped. A pull that crashes is logged and
+    the others still run; its source stays due and ``refresh_due_sources`` queues it again.
+    """
+    outcomes: dict[str, int] = {}
+    for source_id in source_ids:
+        try:
+            outcome = pull_source.run(source_id)
+        except Exception:  # noqa: BLE001 - one bad source must not cost the rest of the batch its pull
+            logger.exception("pull of source %s failed", source_id)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 @shared_task(name="sources.refresh_due_sources", ignore_result=True)
 def refresh_due_sources() -> int:
     """Queue a pull for every due source (run by beat); returns how many were queued."""

@@ -231,7 +231,7 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
         )
     if not claims:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the analysis' transaction: no savepoint needed
         claims = Claim.objects.bulk_create(claims)
         # History rows and events copied from the claim rows by the database (see claims/bulk_rows.py).
         bulk_rows.insert_history(Claim, claims, change_reason="create: proposed by detection")

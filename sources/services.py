@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from sources.documents import Document
@@ -94,11 +94,12 @@ def request_pull(source_ids: Iterable[int]) -> None:
     if not ids:
         return
     now = timezone.now()
-    with transaction.atomic():
-        Source.objects.filter(pk__in=ids).filter(
-            Q(next_pull_at__isnull=True) | Q(next_pull_at__gt=now)
-        ).update(next_pull_at=now)
-        Source.objects.filter(pk__in=ids).update(queued_at=now)
+    # No savepoint when called inside a transaction: nothing here is caught and retried.
+    with transaction.atomic(savepoint=False):
+        due_now = When(Q(next_pull_at__isnull=True) | Q(next_pull_at__gt=now), then=Value(now))
+        Source.objects.filter(pk__in=ids).update(
+            queued_at=now, next_pull_at=Case(due_now, default=F("next_pull_at"))
+        )
         _enqueue(ids)
 
 
@@ -265,5 +266,6 @@ def record_snapshot(
     except IntegrityError:
         # A concurrent writer stored the same content first.
         return Snapshot.objects.get(source=source, sha256=sha256), False
-    source.refresh_from_db(fields=["current_snapshot"])
+    # store_content made it the current snapshot (or found it current already): no need to re-read.
+    source.current_snapshot_id = snapshot.pk
     return snapshot, created

@@ -211,9 +211,9 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
     five per claim): each item has text, span, kind, checkworthiness, claimant and cited_sources.
     InvalidInput on a span outside the snapshot text or an unknown kind.
     """
-    claims = []
+    claims, kinds = [], set(Claim.Kind.values)  # the enum builds its list of values at every access
     for item in detected:
-        if item["kind"] not in Claim.Kind.values:
+        if item["kind"] not in kinds:
             raise InvalidInput(f"Unknown kind {item['kind']!r}.", field="kind")
         span_start, span_end = _clean_span(item["span"], snapshot)
         claims.append(

@@ -250,7 +250,11 @@ def record_snapshot(
         body = body.encode("utf-8")
         content_type = content_type.split(";")[0] + "; charset=utf-8"
     sha256 = hashlib.sha256(body).hexdigest()
-    existing = Snapshot.objects.filter(source=source, sha256=sha256).only("pk").first()
+    # Known content is not extracted again. A source without a current snapshot has none to look up (if
+    # one was deleted, store_content still finds a stored copy by its hash: only the extraction is spent).
+    existing = source.current_snapshot_id and (
+        Snapshot.objects.filter(source=source, sha256=sha256).only("pk").first()
+    )
     document = None if existing else extract_body(body, content_type, url=final_url or source.url)
     try:
         snapshot, created, _changed = store_content(

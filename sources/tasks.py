@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from sources import pulling, services
 
@@ -68,6 +69,8 @@ def pull_sources(source_ids: list[int]) -> dict[str, int]:
     for source_id in source_ids:
         try:
             outcome = pull_source.run(source_id)
+        except (OperationalError, InterfaceError):
+            raise  # a lost database connection: the whole batch is retried (ReliableTask), pulled ones skip
         except Exception:  # noqa: BLE001 - one bad source must not cost the rest of the batch its pull
             logger.exception("pull of source %s failed", source_id)
             outcome = "error"

@@ -293,7 +293,7 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
         article.publisher = article.publisher or snapshot.source.domain
         article.analysis_state = Article.AnalysisState.DONE
         article.analysis_error = ""
-        article.save()
+        article.save(update_fields=_ANALYSED_FIELDS)
         # The cited sources are pulled once this transaction commits (and not at all if it rolls back).
         source_services.request_pull({source.pk for source in cited.values()})
     logger.info(
@@ -304,6 +304,20 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
         len(new_claims),
     )
     return article
+
+
+# What an analysis writes on the article (the other columns are the submission's).
+_ANALYSED_FIELDS = [
+    "snapshot",
+    "sentences",
+    "title",
+    "published_at",
+    "language",
+    "publisher",
+    "analysis_state",
+    "analysis_error",
+    "updated_at",
+]
 
 
 def _sentence_record(sentence: DetectedSentence) -> dict:
@@ -338,7 +352,7 @@ def _reconcile(
     names = {normalize_name(s.claimant.name) for s in new if s.claimant is not None}
     known = {c.normalized_name: c for c in Claimant.objects.filter(normalized_name__in=names)}
     claimants: dict[str, Claimant | None] = {}
-    items = []
+    items, kinds = [], set(Claim.Kind.values)
     for sentence in new:
         mention = sentence.claimant
         if mention is not None and mention.name not in claimants:
@@ -347,7 +361,7 @@ def _reconcile(
             {
                 "text": sentence.text,
                 "span": (sentence.start, sentence.end),
-                "kind": sentence.kind if sentence.kind in Claim.Kind.values else Claim.Kind.OTHER,
+                "kind": sentence.kind if sentence.kind in kinds else Claim.Kind.OTHER,
                 "checkworthiness": round(min(max(sentence.checkworthiness, 0.0), 1.0), 4),
                 "claimant": claimants[mention.name] if mention is not None else None,
                 "cited_sources": [cited[url] for url in sentence.cited_urls if url in cited],

@@ -230,13 +230,3 @@ class ClaimLead(TimestampedModel):
         if self.external_review_id:
             return self.external_review.url
         return self.feed_item.url if self.feed_item_id else ""
-
-
-def _connect_receivers() -> None:
-    # claims/apps.py belongs to the domain app; connecting here runs once, when models load.
-    from claims.feeds import pipeline
-
-    pipeline.connect()
-
-
-_connect_receivers()

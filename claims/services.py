@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims import signals, workflow
+from claims import bulk_rows, signals, workflow
 from claims.claimreview import claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
 from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
@@ -211,9 +211,9 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
     five per claim): each item has text, span, kind, checkworthiness, claimant and cited_sources.
     InvalidInput on a span outside the snapshot text or an unknown kind.
     """
-    claims = []
+    claims, kinds = [], set(Claim.Kind.values)  # the enum builds its list of values at every access
     for item in detected:
-        if item["kind"] not in Claim.Kind.values:
+        if item["kind"] not in kinds:
             raise InvalidInput(f"Unknown kind {item['kind']!r}.", field="kind")
         span_start, span_end = _clean_span(item["span"], snapshot)
         claims.append(
@@ -231,10 +231,10 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
         )
     if not claims:
         return []
-    with transaction.atomic():
-        claims = bulk_create_with_history(
-            claims, Claim, default_change_reason="create: proposed by detection"
-        )
+    with transaction.atomic(savepoint=False):  # inside the analysis' transaction: no savepoint needed
+        claims = Claim.objects.bulk_create(claims)
+        # History rows and events copied from the claim rows by the database (see claims/bulk_rows.py).
+        bulk_rows.insert_history(Claim, claims, change_reason="create: proposed by detection")
         through = Claim.cited_sources.through
         through.objects.bulk_create(
             [
@@ -243,11 +243,20 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
                 for source in {s.pk: s for s in item.get("cited_sources", ())}.values()
             ]
         )
-        ClaimEvent.objects.bulk_create(
-            [
-                ClaimEvent(claim=claim, action="create", from_status="", to_status=S.CANDIDATE)
-                for claim in claims
-            ]
+        bulk_rows.insert_rows_per(
+            ClaimEvent,
+            Claim,
+            [claim.pk for claim in claims],
+            link="claim",
+            constants={
+                "actor": None,
+                "action": "create",
+                "from_status": "",
+                "to_status": S.CANDIDATE,
+                "comment": "",
+                "data": {},
+                "created_at": timezone.now(),
+            },
         )
         signals.send_on_commit(signals.claims_created, sender=Claim, claim_ids=[c.pk for c in claims])
     return claims

@@ -289,6 +289,8 @@ SOURCES_REFRESH_BATCH = env_int("SOURCES_REFRESH_BATCH", 2000, minimum=1)
 SOURCES_RAW_BODY_MAX_BYTES = env_int("SOURCES_RAW_BODY_MAX_BYTES", 2 * 1024 * 1024, minimum=0)
 # The queue pulls are sent to ("io" is routed to the threads/gevent workers; tests use their own).
 SOURCES_PULL_QUEUE = env_str("SOURCES_PULL_QUEUE", "io")
+# Sources pulled one after the other by one message (an article's cited links): see sources/services.py.
+SOURCES_PULL_BATCH = env_int("SOURCES_PULL_BATCH", 8, minimum=1)
 SOURCES_REFRESH_EVERY = env_float("SOURCES_REFRESH_EVERY", 60.0, minimum=1.0)
 if SOURCES_RETRY_MAX_DELAY >= BROKER_VISIBILITY_TIMEOUT or SOURCES_PULL_LEASE >= BROKER_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from sources import pulling, services
 
@@ -54,6 +55,27 @@ def pull_source(source_id: int, attempt: int = 0) -> str:
             queue=settings.SOURCES_PULL_QUEUE,
         )
         return "retry"
+
+
+@shared_task(name="sources.pull_sources", ignore_result=True)
+def pull_sources(source_ids: list[int]) -> dict[str, int]:
+    """Pull several sources one after the other: one message for the cited links of an article.
+
+    Each pull is ``pull_source``'s own (its lease, politeness slot, retry message on a transient error),
+    so a source already pulled or being pulled elsewhere is skipped. A pull that crashes is logged and
+    the others still run; its source stays due and ``refresh_due_sources`` queues it again.
+    """
+    outcomes: dict[str, int] = {}
+    for source_id in source_ids:
+        try:
+            outcome = pull_source.run(source_id)
+        except (OperationalError, InterfaceError):
+            raise  # a lost database connection: the whole batch is retried (ReliableTask), pulled ones skip
+        except Exception:  # noqa: BLE001 - one bad source must not cost the rest of the batch its pull
+            logger.exception("pull of source %s failed", source_id)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 @shared_task(name="sources.refresh_due_sources", ignore_result=True)

@@ -78,3 +78,34 @@ def test_malformed_claim_input_is_refused_naming_the_field_and_nothing_is_stored
         services.claim_create(actor=EditorFactory(), **kwargs)
     assert refused.value.details["field"] == field
     assert not Claim.objects.exists()
+
+
+def test_claims_proposed_by_detection_each_get_their_audit_history_row_and_create_event():
+    article = ArticleFactory()
+    text = article.snapshot.text
+    claimant = ClaimantFactory()
+    items = [
+        {"text": text[:20], "span": (0, 20), "kind": "numeric", "checkworthiness": 0.8, "claimant": claimant},
+        {"text": text[20:40], "span": (20, 40), "kind": "quote", "checkworthiness": 0.4, "claimant": None},
+    ]
+    claims = services.claims_create_detected(article=article, snapshot=article.snapshot, detected=items)
+    for claim, item in zip(claims, items, strict=True):
+        (record,) = claim.history.all()
+        assert record.history_type == "+" and record.history_change_reason == "create: proposed by detection"
+        assert record.history_user_id is None
+        assert (record.text, record.span_start, record.kind, record.status) == (
+            item["text"].strip(),
+            item["span"][0],
+            item["kind"],
+            "candidate",
+        )
+        assert record.claimant_id == (claimant.pk if item["claimant"] else None)
+        assert record.checkworthiness == item["checkworthiness"] and record.article_id == article.pk
+        (event,) = ClaimEvent.objects.filter(claim=claim)
+        assert (event.action, event.from_status, event.to_status, event.actor_id, event.data) == (
+            "create",
+            "",
+            "candidate",
+            None,
+            {},
+        )

@@ -237,6 +237,29 @@ def test_request_pull_queues_pulls_after_commit_even_for_sources_not_due(
     assert source.snapshots.count() == 1
 
 
+def test_an_articles_cited_sources_are_pulled_by_one_message_each_with_its_own_lease_and_retry(
+    web, django_capture_on_commit_callbacks
+):
+    for i in range(3):
+        web.expect_request(f"/story/{i}").respond_with_data(
+            V1.format(f"{TEXT_A} ({i})"), content_type="text/html"
+        )
+    web.expect_request("/flaky").respond_with_data("", status=503)
+    ok = [source_for_url(web.url_for(f"/story/{i}")) for i in range(3)]
+    flaky = source_for_url(web.url_for("/flaky"))
+    Source.objects.filter(pk=ok[2].pk).update(lease_until=timezone.now() + timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        request_pull([*(s.pk for s in ok), flaky.pk])
+    assert len(callbacks) == 1  # one message for the four sources
+    callbacks[0]()
+    assert [s.snapshots.count() for s in ok] == [1, 1, 0]  # the third is being pulled elsewhere
+    flaky.refresh_from_db()
+    # Its retry went out as its own message (run at once here, where it found the source not yet due).
+    assert "HTTP 503" in flaky.last_error and flaky.consecutive_failures == 1
+    assert flaky.next_pull_at > timezone.now() and flaky.lease_until is None
+    assert [r.path for r, _ in web.log].count("/flaky") == 1
+
+
 def test_refresh_queues_due_sources_once_and_again_after_the_grace_period(django_capture_on_commit_callbacks):
     due = Source.objects.create(url="https://a.example/1", domain="a.example", next_pull_at=timezone.now())
     Source.objects.create(

@@ -1,10 +1,10 @@
-"""Where feeds meet the sources pipeline: a feed item's page pulled (new content) -> process the item."""
+"""Where feeds meet the sources pipeline: a feed item's page pulled (new content) -> process the item.
 
-import logging
+Called by the ``snapshot_changed`` receiver of ``claims/receivers.py`` when a feed item refers to the
+source (one query there decides which kinds of rows refer to it).
+"""
 
 from factcheck.queueing import enqueue_on_commit
-
-logger = logging.getLogger(__name__)
 
 
 def on_snapshot_changed(*, source_id: int, new_snapshot_id: int | None = None) -> None:
@@ -15,23 +15,3 @@ def on_snapshot_changed(*, source_id: int, new_snapshot_id: int | None = None) -
     item_ids = list(FeedItem.objects.filter(source_id=source_id).values_list("pk", flat=True))
     for item_id in item_ids:
         enqueue_on_commit(process_feed_item, item_id, new_snapshot_id)
-
-
-def _receiver(sender, **kwargs) -> None:
-    # The sources app names the arguments; accept the spellings it may use (source or source_id, ...).
-    source = kwargs.get("source")
-    source_id = kwargs.get("source_id") or getattr(source, "pk", None)
-    snapshot = kwargs.get("new_snapshot") or kwargs.get("snapshot")
-    snapshot_id = kwargs.get("new_snapshot_id") or kwargs.get("snapshot_id") or getattr(snapshot, "pk", None)
-    if source_id:
-        on_snapshot_changed(source_id=source_id, new_snapshot_id=snapshot_id)
-
-
-def connect() -> None:
-    """Listen to ``sources.signals.snapshot_changed`` when the sources app provides it."""
-    try:
-        from sources.signals import snapshot_changed
-    except ImportError:
-        logger.debug("sources.signals.snapshot_changed not available: feed pages processed by the fallback")
-        return
-    snapshot_changed.connect(_receiver, dispatch_uid="claims.feeds.snapshot_changed")

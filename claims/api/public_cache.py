@@ -11,7 +11,11 @@ to anything public (publish, correct, withdraw, and saves of verdicts, claims, e
 claimants and ratings) replaces the version, so every older entry stops being served at once. The
 version is replaced when the change is made and again once its transaction commits: a request that read
 the old rows between the two stores them under the first new version, which the commit then retires.
-The version and the entry come back from Redis in one round trip (``get_many``).
+Each process also keeps the entries it served last (``_LOCAL_ENTRIES`` of them, each for at most the
+lifetime from when the process took it): a hit then reads only the small version key from Redis, not
+the answer's body (35 KB for a page of 50 verdicts; reading it made a hit cost 1.0 ms of CPU instead of
+0.6). A local entry is served only while its version is the current one, so a change retires it exactly
+when it retires the shared entry; a change no signal reports may show up to twice the lifetime late.
 
 A hit still honours ``If-None-Match`` / ``If-Modified-Since`` (304) with the stored ``ETag`` and
 ``Last-Modified``. A hit is not counted by the API's throttles: it costs the service one Redis read, as it
@@ -23,7 +27,10 @@ answered by the view as usual.
 
 import hashlib
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +45,37 @@ VERSION_KEY = "public-api:version"
 _ENTRY_PREFIX = "public-api:entry:"
 HIT_HEADER = "X-Cache"
 _path_pattern: re.Pattern | None = None
+_LOCAL_ENTRIES = 128
+_local: OrderedDict = OrderedDict()  # key -> (fresh until, entry), least recently used first
+_local_lock = threading.Lock()  # gthread workers serve requests from several threads
+# One thread per key builds a missing answer while the others wait for it or, when an expired copy of the
+# current version is at hand, are answered with that copy: no stampede of identical page builds.
+_build_locks = tuple(threading.Lock() for _ in range(64))
+_BUILD_WAIT = 5.0  # seconds
+
+
+def _local_get(key: str, version: str) -> tuple[tuple | None, bool]:
+    """The local entry of the current version and whether it is still fresh. An entry past its lifetime
+    is kept for one more lifetime, to answer while one thread rebuilds it."""
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None, False
+        fresh_until, entry = found
+        now = time.monotonic()
+        if entry[0] != version or now > fresh_until + settings.API_PUBLIC_CACHE_SECONDS:
+            del _local[key]
+            return None, False
+        _local.move_to_end(key)
+        return entry, now <= fresh_until
+
+
+def _local_put(key: str, entry: tuple, seconds: int) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + seconds, entry)
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 def _public_path(path: str) -> bool:
@@ -91,19 +129,39 @@ class PublicVerdictCacheMiddleware:
             or (key := _entry_key(request)) is None
         ):
             return self.get_response(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
+        version = cache.get(VERSION_KEY)
         if version is None:  # first use, evicted, or Redis down (then add() fails and nothing is stored)
             version = uuid.uuid4().hex
             if not cache.add(VERSION_KEY, version, timeout=None):
                 version = None
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            return _replay(request, entry)
-        response = self.get_response(request)
-        if version is not None and _storable(request, response):
-            headers = [(k, v) for k, v in response.items() if k != HIT_HEADER]
-            cache.set(key, (version, response.status_code, headers, response.content), timeout=seconds)
+        if version is None:
+            response = self.get_response(request)
+        else:
+            entry, fresh = _local_get(key, version)
+            if entry is not None and fresh:
+                return _replay(request, entry)
+            lock = _build_locks[hash(key) % len(_build_locks)]
+            # Waiting is bounded: past it this thread builds the answer itself.
+            locked = lock.acquire(timeout=_BUILD_WAIT) if entry is None else lock.acquire(blocking=False)
+            if not locked and entry is not None:
+                return _replay(request, entry)  # another thread is rebuilding this answer
+            try:
+                entry, fresh = _local_get(key, version)
+                if entry is not None and fresh:  # built while this thread waited
+                    return _replay(request, entry)
+                entry = cache.get(key)
+                if entry is not None and entry[0] == version:
+                    _local_put(key, entry, seconds)
+                    return _replay(request, entry)
+                response = self.get_response(request)
+                if _storable(request, response):
+                    headers = [(k, v) for k, v in response.items() if k != HIT_HEADER]
+                    entry = (version, response.status_code, headers, response.content)
+                    cache.set(key, entry, timeout=seconds)
+                    _local_put(key, entry, seconds)
+            finally:
+                if locked:
+                    lock.release()
         response[HIT_HEADER] = "MISS"
         return response
 

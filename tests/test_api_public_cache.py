@@ -193,3 +193,29 @@ def test_editing_a_public_claimant_retires_the_cached_answers(client):
     claimant.save()
 
     assert client.get(f"{LIST}{verdict.pk}/").json()["claimant"]["name"] == "Jane Minister (renamed)"
+
+
+@CACHED
+@pytest.mark.django_db(transaction=True)
+def test_many_readers_of_a_missing_answer_cause_one_build(client):
+    """A burst of readers arriving when an answer is not cached (start-up, a publication) waits for one
+    build instead of each querying the database for the same page."""
+    RatingFactory(slug="false")  # a transactional test starts without the migrated scale
+    verdict = fx.published_verdict()
+    answers, start = [], threading.Barrier(8)
+
+    def reader():
+        from django.test import Client
+
+        start.wait()
+        answers.append(Client().get(LIST))
+        connection.close()
+
+    readers = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+
+    assert [ids(answer) for answer in answers] == [[verdict.pk]] * 8
+    assert sorted(answer["X-Cache"] for answer in answers) == ["HIT"] * 7 + ["MISS"]

@@ -144,6 +144,15 @@ def check_references(
         )
 
 
+def load_split(
+    vclaims: str | Path, queries: str | Path, qrels: str | Path
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, set[str]]]:
+    """The claims, queries and gold pairs of one split, checked against each other."""
+    claims, query_texts, gold = load_claims(vclaims), load_queries(queries), load_qrels(qrels)
+    check_references(claims, query_texts, gold)
+    return claims, query_texts, gold
+
+
 def evaluate(
     rank: Callable[[str, int], list[tuple[object, float]]],
     queries: dict[str, str],

@@ -24,10 +24,7 @@ class Command(BaseCommand):
         if depth < 5:
             raise CommandError("--depth must be at least 5 (MAP@5 and Recall@5 need five ranks)")
         try:
-            claims = evaluation.load_claims(vclaims)
-            query_texts = evaluation.load_queries(queries)
-            gold = evaluation.load_qrels(qrels)
-            evaluation.check_references(claims, query_texts, gold)
+            claims, query_texts, gold = evaluation.load_split(vclaims, queries, qrels)
         except evaluation.EvaluationInputError as exc:
             raise CommandError(str(exc)) from None
         try:

@@ -29,10 +29,7 @@ class Command(BaseCommand):
         except ImportError:  # pragma: no cover - scikit-learn (and its scipy) is a dev/train extra
             raise CommandError("training needs scikit-learn: pip install 'factcheck[train]'") from None
         try:
-            claims = evaluation.load_claims(vclaims)
-            query_texts = evaluation.load_queries(queries)
-            gold = evaluation.load_qrels(qrels)
-            evaluation.check_references(claims, query_texts, gold)
+            claims, query_texts, gold = evaluation.load_split(vclaims, queries, qrels)
         except evaluation.EvaluationInputError as exc:
             raise CommandError(str(exc)) from None
         try:

@@ -213,7 +213,8 @@ def store_content(
                 links=[link.as_dict() for link in document.links],
             )
         else:
-            snapshot = Snapshot.objects.get(pk=existing_id)
+            # Known content: its body, text and links are already stored; callers rarely read them.
+            snapshot = Snapshot.objects.defer("raw_body", "text", "links").get(pk=existing_id)
             snapshot.last_seen_at = fetched_at
             snapshot.save(update_fields=["last_seen_at"])
         changed = old_id != snapshot.pk

@@ -1,14 +1,18 @@
 """Load: the public verdict API under 200 concurrent connections for 60 s on gunicorn with PostgreSQL.
 
-    python bench/load.py [--connections 200] [--seconds 60] [--workers 3] [--threads 16]
-                         [--client auto|wrk|python] [--no-cache] [--verdicts 100000]
+    python bench/load.py [--connections 200] [--seconds 60] [--warmup 5] [--workers N] [--threads N]
+                         [--worker-connections N] [--client auto|wrk|python] [--no-cache]
+                         [--verdicts 100000]
 
 Uses the database of bench/api.py (fc_api_bench: created, migrated and seeded on first use) and Redis
 (BENCH_REDIS_URL, default redis://127.0.0.1:6379/4: flushed at the start) for the shared response cache
-and the throttle counters, as in production. Starts gunicorn as the documented production command does
-(gthread workers), then keeps --connections keep-alive connections busy with GET /api/v1/verdicts/ (the
-first page, default page size), closed loop, for --seconds. Prints requests/s, p50/p99 latency and the
-errors (non-200 answers, connection errors and timeouts). Goal: zero errors and p99 under 250 ms.
+and the throttle counters, as in production. Starts gunicorn as production does (docker-compose.yml:
+``-c python:factcheck.gunicorn_conf``; --workers, --threads and --worker-connections override that
+shape), then keeps --connections keep-alive connections busy with GET /api/v1/verdicts/ (the first page,
+default page size), closed loop: first --warmup seconds (printed on their own line, errors included,
+not in the figures), then --seconds measured with new connections. Prints requests/s, p50/p99 latency
+and the errors (non-200 answers, connection errors and timeouts). Goal: zero errors and p99 under
+250 ms.
 
 The client is wrk (Debian package ``wrk``) when it is installed: it costs the 2 shared cores far less
 than Python clients do. Otherwise (or with --client python) 4 Python processes with threads and
@@ -126,8 +130,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before the measured run")
+    parser.add_argument("--workers", type=int, help="default: factcheck/gunicorn_conf.py")
+    parser.add_argument("--threads", type=int, help="default: factcheck/gunicorn_conf.py")
+    parser.add_argument("--worker-connections", type=int, help="default: factcheck/gunicorn_conf.py")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-cache", action="store_true", help="turn the shared response cache off")
     parser.add_argument("--verdicts", type=int, default=100_000)
@@ -143,15 +149,23 @@ def main() -> None:
     redis.Redis.from_url(redis_url).flushdb()
     BENCH_ENV.update(REDIS_URL=redis_url, API_PUBLIC_CACHE_SECONDS="0" if args.no_cache else "30")
     port = free_port()
-    # The production command's shape (docker-compose.yml): gthread workers hold many keep-alive
-    # connections each; a deep listen backlog absorbs bursts of new connections.
-    threaded = ("--worker-class", "gthread", "--threads", str(args.threads), "--backlog", "2048")
-    server = start_gunicorn(port, args.workers, extra=threaded, ready=PATH)
+    from factcheck import gunicorn_conf
+
+    workers = args.workers or gunicorn_conf.workers
+    threads = args.threads or gunicorn_conf.threads
+    capped = args.worker_connections or gunicorn_conf.worker_connections
+    shape = ("-c", "python:factcheck.gunicorn_conf", "--threads", str(threads))
+    shape += ("--worker-connections", str(capped))
+    server = start_gunicorn(port, workers, extra=shape, ready=PATH)
+    run = run_wrk if use_wrk else run_python_clients
     try:
-        if use_wrk:
-            figures, kinds = run_wrk(port, args.connections, args.seconds)
-        else:
-            figures, kinds = run_python_clients(port, args.connections, args.seconds)
+        if args.warmup > 0:
+            warm, _ = run(port, args.connections, args.warmup)
+            print(
+                f"warm-up {args.warmup:.0f} s (not counted): req/s {warm['rps']:.1f}  "
+                f"p50 {warm['p50_ms']:.0f} ms  p99 {warm['p99_ms']:.0f} ms  errors {warm['errors']}"
+            )
+        figures, kinds = run(port, args.connections, args.seconds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
@@ -159,7 +173,8 @@ def main() -> None:
     client = "wrk (2 threads)" if use_wrk else f"Python ({PROCESSES} processes x threads, http.client)"
     print(
         f"{args.connections} connections for {args.seconds:.0f} s; client: {client}; gunicorn "
-        f"{args.workers} x {args.threads} threads (gthread); public response cache {cache}; "
+        f"{workers} x {threads} threads (gthread, at most {capped} connections each); public response cache "
+        f"{cache}; "
         f"{args.verdicts} published verdicts; {os.cpu_count()} CPUs"
     )
     print(

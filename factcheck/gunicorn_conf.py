@@ -1,0 +1,58 @@
+"""gunicorn settings of the web service.
+
+    gunicorn factcheck.wsgi:application -c python:factcheck.gunicorn_conf
+
+
+docker-compose.yml and bench/load.py use this module, so the load figures are those of the production
+shape. Command-line options override it; the environment variables below set it without editing code.
+
+Why this shape (measured with bench/load.py, docs/api.md "Load"):
+
+- **Many small workers, each capped at a share of the connections.** A gthread worker accepts every
+  connection it can and keeps it for as long as the client keeps it alive. Whichever worker is first to
+  the listening socket when a burst of clients arrives takes most of them (150 of 200 connections in
+  one worker out of 3, measured), and since a worker runs one Python thread at a time, its clients wait
+  several times longer than the others' for the whole life of their connections: that was the p99 tail.
+  ``worker_connections`` caps what one worker holds, so the clients spread over the workers; the cap
+  times the workers is the container's capacity of open connections (300 by default: beyond that,
+  clients wait in the listen backlog until one closes). Raise ``WEB_CONCURRENCY`` to serve more
+  clients; put a proxy in front for thousands of idle keep-alive clients.
+- **Preloaded, warmed and frozen.** The app is imported once in the master and its URL configuration
+  and views loaded (``when_ready``), so every worker starts warm, at the same moment, and shares those
+  pages of memory. ``gc.freeze()`` then moves those objects out of the collector's reach: a full
+  collection walked all of Django and cost 130-350 ms of a worker's time, during which its requests
+  waited (seen in the p99 tail); it now walks only what requests leave behind.
+"""
+
+import gc
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = _int("WEB_CONCURRENCY", 6)
+threads = _int("GUNICORN_THREADS", 4)
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 50)
+keepalive = _int("GUNICORN_KEEPALIVE", 30)
+backlog = _int("GUNICORN_BACKLOG", 2048)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+preload_app = True
+# gunicorn's runtime control socket (gunicornc) is not used; left on, every gunicorn of a host would
+# share one default path.
+control_socket_disable = True
+
+
+def when_ready(server) -> None:
+    """Load the URL configuration (and with it the views, serializers and DRF) before the workers fork,
+    then freeze what is loaded so the garbage collector of each worker leaves it alone."""
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - importing the URL configuration imports every view
+    connections.close_all()  # a connection opened while loading must not be shared by the workers
+    gc.collect()
+    gc.freeze()

@@ -8,7 +8,6 @@ paragraphs are kept (measured on the shared pages). Instead every link of the pa
 text with the words around it in its paragraph, giving character offsets of its anchor text.
 """
 
-import functools
 import logging
 import re
 from datetime import UTC, date, datetime
@@ -143,35 +142,54 @@ def _flatten(block) -> tuple[str, list[tuple[str, int, int]]]:
     return "".join(pieces), spans
 
 
-@functools.lru_cache(maxsize=4096)
-def _anchor_regex(anchor: str) -> re.Pattern:
-    return re.compile(r"\s+".join(re.escape(word) for word in anchor.split()))
+def _anchor_matches(text: str, words: list[str], position: int):
+    r"""Yield (start, end) of each non-overlapping run of ``words`` separated by white space in ``text``.
+
+    What ``re.finditer(r"\s+".join(map(re.escape, words)), text, position)`` finds (the words hold no
+    white space, so each run of it is taken whole), without compiling a pattern per anchor: anchors
+    rarely repeat, and compiling was most of the cost of finding them.
+    """
+    first, rest = words[0], words[1:]
+    start = text.find(first, position)
+    while start >= 0:
+        end = start + len(first)
+        for word in rest:
+            gap = end
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == end or not text.startswith(word, gap):
+                break
+            end = gap + len(word)
+        else:
+            yield start, end
+            start = text.find(first, end)
+            continue
+        start = text.find(first, start + 1)
 
 
 def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def _find_anchor(text: str, anchor: str, left: str, right: str, position: int) -> re.Match | None:
+def _find_anchor(text: str, anchor: str, left: str, right: str, position: int) -> tuple[int, int] | None:
     """Find ``anchor`` in ``text`` after ``position`` where the words around it match its block's.
 
-    Whitespace may differ between the page and the extracted text, so the context is compared with
-    runs of white space collapsed. Compiling one regex per anchor (cached) rather than one per
-    anchor-with-context keeps this cheap: it was a third of the extraction time.
+    Whitespace may differ between the page and the extracted text, so the anchor's words may be
+    separated by any white space, and the context is compared with runs of white space collapsed.
     """
     left_part = _collapsed(" ".join(left.split()[-8:])[-_CONTEXT:])
     right_part = _collapsed(" ".join(right.split()[:8])[:_CONTEXT])
     window = 4 * _CONTEXT + 64
-    for match in _anchor_regex(anchor).finditer(text, position):
-        before = text[max(0, match.start() - window) : match.start()]
-        after = text[match.end() : match.end() + window]
+    for start, end in _anchor_matches(text, anchor.split(), position):
+        before = text[max(0, start - window) : start]
+        after = text[end : end + window]
         if not left_part and not right_part:
             # A link alone in its block: it must be a whole line of the text.
             if before.rsplit("\n", 1)[-1].strip() == "" and after.split("\n", 1)[0].strip() == "":
-                return match
+                return start, end
             continue
         if _collapsed(before).endswith(left_part) and _collapsed(after).startswith(right_part):
-            return match
+            return start, end
     return None
 
 
@@ -204,8 +222,9 @@ def _links(tree, text: str, base: str | None) -> list[Link]:
             url = _absolute(href, base) if match else None
             if url is None:
                 continue
-            links.append(Link(url=url, text=match.group(0), start=match.start(), end=match.end()))
-            position = match.end()
+            start, end = match
+            links.append(Link(url=url, text=text[start:end], start=start, end=end))
+            position = end
     return links
 
 

@@ -46,10 +46,26 @@ def _word_char_grams(word: str) -> list[str]:
     return grams
 
 
+# CRC-32 runs on: crc32(prefix + gram) == crc32(gram, crc32(prefix)), so the "c"/"w" prefixes of the
+# grams are hashed once here instead of being glued to every gram.
+_CHAR_PREFIX = zlib.crc32(b"c")
+_WORD_PREFIX = zlib.crc32(b"w")
+
+
 @lru_cache(maxsize=200_000)
 def _word_char_ids(word: str) -> tuple[int, ...]:
     # Words repeat across sentences, so hashing each word's n-grams once halves the cost of scoring.
-    return tuple(zlib.crc32(gram.encode()) & _MASK for gram in _word_char_grams(word))
+    padded = f" {word} "
+    if padded.isascii():
+        # One byte per character: byte slices are the character n-grams already encoded.
+        data, crc, prefix = padded.encode(), zlib.crc32, _CHAR_PREFIX
+        size = len(data)
+        return tuple(
+            crc(data[i : i + n], prefix) & _MASK
+            for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1)
+            for i in range(size - n + 1)
+        )
+    return tuple(zlib.crc32(gram[1:].encode(), _CHAR_PREFIX) & _MASK for gram in _word_char_grams(word))
 
 
 def buckets(grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,8 +81,15 @@ def _counted(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def word_ids(text: str) -> list[int]:
-    """Return the bucket id of each word n-gram of ``text`` (repeats included)."""
-    return [zlib.crc32(gram.encode()) & _MASK for gram in word_grams(text)]
+    """Return the bucket id of each word n-gram of ``text`` (repeats included), as ``word_grams`` has them."""
+    tokens = _TOKEN.findall(_DIGIT.sub("0", text.lower()))
+    crc, prefix = zlib.crc32, _WORD_PREFIX
+    ids = []
+    for n in range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1):
+        ids.extend(
+            crc(" ".join(tokens[i : i + n]).encode(), prefix) & _MASK for i in range(len(tokens) - n + 1)
+        )
+    return ids
 
 
 def char_ids(text: str) -> list[int]:

@@ -97,6 +97,61 @@ def char_ids(text: str) -> list[int]:
     return [bucket for word in text.lower().split() for bucket in _word_char_ids(word)]
 
 
+def _crc_table() -> np.ndarray:
+    """zlib's CRC-32 byte table (reflected polynomial 0xEDB88320)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1)
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc_table()
+
+
+def char_id_pairs(sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return (sentence index, bucket id) of every character n-gram of ``sentences``: ``char_ids`` of
+    each sentence, repeats included, in another order.
+
+    The n-grams of ASCII words are hashed all at once with numpy (CRC-32 one byte position at a time over
+    every n-gram of a length): hashing word by word in Python was most of the cost of scoring a new
+    article, whose words are mostly not in the per-word cache. Other words go through ``char_ids``.
+    """
+    buffer, rows, word_starts, word_ends = [], [], [], []
+    other_rows, other_ids = [], []
+    at = 0
+    for row, sentence in enumerate(sentences):
+        for word in sentence.lower().split():
+            if word.isascii():
+                buffer.append(f" {word} ")
+                rows.append(row)
+                word_starts.append(at)
+                at += len(word) + 2
+                word_ends.append(at)
+            else:
+                ids = _word_char_ids(word)
+                other_rows.extend([row] * len(ids))
+                other_ids.extend(ids)
+    data = np.frombuffer("".join(buffer).encode("ascii"), dtype=np.uint8)
+    rows_out, ids_out = [np.array(other_rows, dtype=np.int64)], [np.array(other_ids, dtype=np.int64)]
+    word_rows = np.array(rows, dtype=np.int64)
+    starts, ends = np.array(word_starts, dtype=np.int64), np.array(word_ends, dtype=np.int64)
+    prefix = np.uint32(_CHAR_PREFIX ^ 0xFFFFFFFF)  # the CRC register after the "c" prefix
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        counts = np.maximum(ends - starts - n + 1, 0)  # n-grams of each padded word
+        total = int(counts.sum())
+        if not total:
+            continue
+        # Start of every n-gram: each word's start repeated, plus 0, 1, ... within the word.
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        gram_starts = np.repeat(starts, counts) + offsets
+        register = np.full(total, prefix, dtype=np.uint32)
+        for k in range(n):
+            register = _CRC_TABLE[(register ^ data[gram_starts + k]) & 0xFF] ^ (register >> 8)
+        rows_out.append(np.repeat(word_rows, counts))
+        ids_out.append(((register ^ np.uint32(0xFFFFFFFF)) & np.uint32(_MASK)).astype(np.int64))
+    return np.concatenate(rows_out), np.concatenate(ids_out)
+
+
 def sentence_features(text: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Return (word block, char block), each as (bucket ids, sublinear tf) before idf and normalisation."""
     return _counted(np.array(word_ids(text), dtype=np.int64)), _counted(

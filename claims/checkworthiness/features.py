@@ -112,41 +112,42 @@ def char_id_pairs(sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Return (sentence index, bucket id) of every character n-gram of ``sentences``: ``char_ids`` of
     each sentence, repeats included, in another order.
 
-    The n-grams of ASCII words are hashed all at once with numpy (CRC-32 one byte position at a time over
-    every n-gram of a length): hashing word by word in Python was most of the cost of scoring a new
-    article, whose words are mostly not in the per-word cache. Other words go through ``char_ids``.
+    All n-grams of a length are hashed at once with numpy, CRC-32 one byte position at a time over their
+    UTF-8 bytes: hashing word by word in Python was most of the cost of scoring a new article, whose
+    words are mostly not in the per-word cache.
     """
-    buffer, rows, word_starts, word_ends = [], [], [], []
-    other_rows, other_ids = [], []
-    at = 0
+    padded, rows = [], []
     for row, sentence in enumerate(sentences):
-        for word in sentence.lower().split():
-            if word.isascii():
-                buffer.append(f" {word} ")
-                rows.append(row)
-                word_starts.append(at)
-                at += len(word) + 2
-                word_ends.append(at)
-            else:
-                ids = _word_char_ids(word)
-                other_rows.extend([row] * len(ids))
-                other_ids.extend(ids)
-    data = np.frombuffer("".join(buffer).encode("ascii"), dtype=np.uint8)
-    rows_out, ids_out = [np.array(other_rows, dtype=np.int64)], [np.array(other_ids, dtype=np.int64)]
+        words = sentence.lower().split()
+        padded.extend(f" {word} " for word in words)
+        rows.extend([row] * len(words))
+    text = "".join(padded)
+    # Character offsets of the padded words, and the UTF-8 byte offset of every character.
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+    byte_at = np.concatenate(([0], np.cumsum(widths)))
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     word_rows = np.array(rows, dtype=np.int64)
-    starts, ends = np.array(word_starts, dtype=np.int64), np.array(word_ends, dtype=np.int64)
+    rows_out, ids_out = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     prefix = np.uint32(_CHAR_PREFIX ^ 0xFFFFFFFF)  # the CRC register after the "c" prefix
     for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
-        counts = np.maximum(ends - starts - n + 1, 0)  # n-grams of each padded word
+        counts = np.maximum(lengths - n + 1, 0)  # n-grams of each padded word
         total = int(counts.sum())
         if not total:
             continue
-        # Start of every n-gram: each word's start repeated, plus 0, 1, ... within the word.
+        # First character of every n-gram: its word's start plus 0, 1, ... within the word.
         offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        gram_starts = np.repeat(starts, counts) + offsets
+        first = np.repeat(starts, counts) + offsets
+        byte_start, byte_count = byte_at[first], byte_at[first + n] - byte_at[first]
         register = np.full(total, prefix, dtype=np.uint32)
-        for k in range(n):
-            register = _CRC_TABLE[(register ^ data[gram_starts + k]) & 0xFF] ^ (register >> 8)
+        for k in range(int(byte_count.max())):
+            live = k < byte_count  # n-grams with a k-th byte (all of them while k < n)
+            at = np.where(live, byte_start + k, 0)
+            stepped = _CRC_TABLE[(register ^ data[at]) & 0xFF] ^ (register >> 8)
+            register = stepped if k < n else np.where(live, stepped, register)
         rows_out.append(np.repeat(word_rows, counts))
         ids_out.append(((register ^ np.uint32(0xFFFFFFFF)) & np.uint32(_MASK)).astype(np.int64))
     return np.concatenate(rows_out), np.concatenate(ids_out)

@@ -12,6 +12,7 @@ news for a fact-checker; a published one is flagged needs-update), and new sente
 """
 
 import difflib
+import functools
 import hashlib
 import logging
 import re
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims import services
@@ -92,15 +93,17 @@ def submit_article(*, submission: Submission, actor=None, run_now: bool = False)
     if submission.html is None and submission.text is None:
         if not submission.url:
             raise InvalidInput("Give a URL, an HTML document or plain text.")
-        article = _submit_url(submission, actor=actor, run_now=run_now)
+        article, snapshot = _submit_url(submission, actor=actor, run_now=run_now), None
     else:
-        article = _submit_document(submission, actor=actor, run_now=run_now)
+        article, snapshot = _submit_document(submission, actor=actor, run_now=run_now)
     if run_now and article.analysis_state == Article.AnalysisState.QUEUED:
+        if snapshot is not None:
+            return _analyse_submitted(article, snapshot)
         return run_analysis(article_id=article.pk)
     return article
 
 
-def _submit_document(submission: Submission, *, actor, run_now: bool) -> Article:
+def _submit_document(submission: Submission, *, actor, run_now: bool) -> tuple[Article, Snapshot | None]:
     if submission.html is not None:
         body, content_type, kind = submission.html, "text/html; charset=utf-8", Article.InputKind.HTML
         _check_content(body, what="HTML document")
@@ -139,30 +142,54 @@ def _submit_url(submission: Submission, *, actor, run_now: bool) -> Article:
 
 def _submit_content(
     submission: Submission, *, body: bytes, content_type: str, kind: str, actor, run_now: bool
-) -> Article:
-    sha256 = hashlib.sha256(body).hexdigest()
+) -> tuple[Article, Snapshot | None]:
+    """Store the document and its article; return the article and, if the content is new, its snapshot.
+
+    The new snapshot is returned as written (text, links and all), so an in-process analysis does not
+    read it back.
+    """
+    store = functools.partial(
+        _store_submission,
+        submission,
+        body=body,
+        content_type=content_type,
+        kind=kind,
+        sha256=hashlib.sha256(body).hexdigest(),
+        actor=actor,
+        run_now=run_now,
+    )
+    try:
+        return store()
+    except IntegrityError:
+        # A concurrent submission of the same source inserted its article first: this time it is found.
+        return store()
+
+
+def _store_submission(
+    submission: Submission, *, body: bytes, content_type: str, kind: str, sha256: str, actor, run_now: bool
+) -> tuple[Article, Snapshot | None]:
     # One transaction (one commit) for the source, its snapshot and the article.
     with transaction.atomic():
         source = _source_for(submission.url) if submission.url else _local_source(sha256)
-        snapshot, _ = source_services.record_snapshot(
+        snapshot, snapshot_created = source_services.record_snapshot(
             source=source, body=body, content_type=content_type, final_url=submission.url
         )
-        article, created = Article.objects.select_for_update().get_or_create(
-            source=source,
-            defaults={
-                "input_kind": kind,
-                "submitted_by": actor,
-                "content_sha256": sha256,
-                "title": submission.title,
-                "published_at": submission.published_at,
-            },
-        )
-        if (
-            not created
-            and article.snapshot_id == snapshot.pk
-            and article.analysis_state == Article.AnalysisState.DONE
-        ):
-            return article  # the same content again: nothing to do
+        snapshot.source = source
+        # Not get_or_create: its savepoint (two more round trips) only serves the rare race of two first
+        # submissions of one source, which _submit_content retries instead.
+        article = Article.objects.select_for_update().filter(source=source).first()
+        created = article is None
+        if created:
+            article = Article.objects.create(
+                source=source,
+                input_kind=kind,
+                submitted_by=actor,
+                content_sha256=sha256,
+                title=submission.title,
+                published_at=submission.published_at,
+            )
+        elif article.snapshot_id == snapshot.pk and article.analysis_state == Article.AnalysisState.DONE:
+            return article, None  # the same content again: nothing to do
         if not created:  # a new article was just inserted queued, with these values
             article.content_sha256 = sha256
             article.title = submission.title or article.title
@@ -171,7 +198,7 @@ def _submit_content(
             article.analysis_error = ""
             article.save()
         _queue_analysis(article.pk, run_now=run_now)
-    return article
+    return article, (snapshot if snapshot_created else None)
 
 
 def _set_state(article_id: int, state: str, error: str = "") -> None:
@@ -222,6 +249,17 @@ def run_analysis(*, article_id: int, pull: bool = True) -> Article:
     return article
 
 
+def _analyse_submitted(article: Article, snapshot: Snapshot) -> Article:
+    """``run_analysis`` for a document just submitted in-process: its snapshot is at hand, no pull."""
+    try:
+        _set_state(article.pk, Article.AnalysisState.ANALYSING)
+        return analyse_snapshot(article_id=article.pk, snapshot_id=snapshot.pk, snapshot=snapshot)
+    except AnalysisFailed as exc:
+        _set_state(article.pk, Article.AnalysisState.FAILED, str(exc))
+    article.refresh_from_db()
+    return article
+
+
 def _latest_snapshot_id(source: Source) -> int | None:
     # The current snapshot's id is on the source row: no need to load the snapshot (and its raw body).
     if source.current_snapshot_id:
@@ -260,12 +298,14 @@ def document_from_snapshot(snapshot: Snapshot) -> Document:
     )
 
 
-def analyse_snapshot(*, article_id: int, snapshot_id: int) -> Article:
+def analyse_snapshot(*, article_id: int, snapshot_id: int, snapshot: Snapshot | None = None) -> Article:
     """Detect claims in a snapshot of the article and reconcile them with those already proposed.
 
-    Raises AnalysisFailed when the snapshot has no text or no sentence.
+    ``snapshot``, if given, is that snapshot as just stored (with its text, links and source), not read
+    again. Raises AnalysisFailed when the snapshot has no text or no sentence.
     """
-    snapshot = Snapshot.objects.select_related("source").defer("raw_body").get(pk=snapshot_id)
+    if snapshot is None:
+        snapshot = Snapshot.objects.select_related("source").defer("raw_body").get(pk=snapshot_id)
     document = document_from_snapshot(snapshot)
     if not document.text.strip():
         raise AnalysisFailed("No text could be extracted from the page.")

@@ -206,3 +206,13 @@ def test_training_accepts_several_files(tmp_path, capsys):
         "train_checkworthiness", "--train", str(TINY), "--train", str(extra), "--output", str(output)
     )
     assert LinearScorer.load(output).meta["train_rows"] == 42
+
+
+def test_scoring_hashes_character_ngrams_exactly_as_training_does():
+    # Training reads char_ids sentence by sentence; scoring hashes a whole article at once with numpy.
+    from claims.checkworthiness.features import char_id_pairs, char_ids
+
+    sentences = [*FACTUAL, *NOT_CLAIMS, "Ça coûte 4,5 M€ à Zürich, dit l'ÉTAT.", "", "  a  "]
+    rows, ids = char_id_pairs(sentences)
+    for row, sentence in enumerate(sentences):
+        assert sorted(ids[rows == row].tolist()) == sorted(char_ids(sentence))

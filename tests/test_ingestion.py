@@ -231,3 +231,25 @@ def test_a_submitted_document_is_analysed_by_one_task(seed_html, django_capture_
     article.refresh_from_db()
     assert article.analysis_state == Article.AnalysisState.DONE
     assert len(analyses) == 1
+
+
+def test_a_submission_racing_another_for_the_same_article_is_retried(seed_html, monkeypatch):
+    # Another writer inserts the article between this submission's lookup and its insert: the unique
+    # source of the article refuses the second row and the submission runs again, finding the article.
+    from django.db import IntegrityError
+
+    real_create = Article.objects.create
+    calls = []
+
+    def racing_create(**fields):
+        calls.append(fields)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint on claims_article.source")
+        return real_create(**fields)
+
+    monkeypatch.setattr(Article.objects, "create", racing_create)
+    article = ingest_html(seed_html, SEED_URL)
+    assert len(calls) == 2
+    assert article.analysis_state == Article.AnalysisState.DONE
+    assert Article.objects.filter(source__url=SEED_URL).count() == 1
+    assert article.claims.exists()

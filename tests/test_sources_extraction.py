@@ -90,3 +90,32 @@ def test_without_a_published_time_tag_the_date_is_found_in_the_page():
     )
     document = extract_html(html, url="https://news.example/port-strike")
     assert document.published_at == datetime(2024, 5, 2, tzinfo=UTC)
+
+
+BYLINE_PAGES = [  # markup next to an article paragraph, each reaching another branch of the author search
+    '<div class="byline">By <time>today</time> Jane Roe</div>',
+    '<span class="author-name">Jane Roe</span><div class="sidebar"><a rel="author">Bob Side</a></div>',
+    '<div class="sidebar"><a rel="author">Bob Side</a></div><p class="writer">Ann Writer</p>',
+    '<author>Al Author</author><figure><span class="author">Fig Man</span></figure>',
+    '<h3 id="zuozhe">Li Wei</h3><div data-component="Byline">Z</div>',
+    '<div itemprop="author"><span>Mary</span> <span>Major</span></div>',
+    '<div class="quote"><span class="author">Quoted Person</span></div><em class="Byline">Real Person</em>',
+    "<p>No byline here.</p>",
+]
+
+
+def test_bylines_are_the_ones_trafilatura_finds_in_the_page():
+    # The author search runs without trafilatura's copy of the tree (see sources/extraction.py); elements
+    # it prunes (sidebars, quotes, figures, times) must still be left out, and their text too.
+    from trafilatura.metadata import extract_author
+    from trafilatura.utils import load_html
+
+    body = (
+        "<p>" + "The council approved the budget on Monday after a long debate in the chamber. " * 4 + "</p>"
+    )
+    for markup in BYLINE_PAGES:
+        html = (
+            f"<html><head><title>Budget</title></head><body><article>{markup}{body}</article></body></html>"
+        )
+        assert extract_html(html).byline == (extract_author(load_html(html)) or ""), markup
+    assert extract_html(f"<html><body>{BYLINE_PAGES[0]}{body}</body></html>").byline == "Jane Roe"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.checkworthiness.features import BITS, BUCKETS, char_ids, word_ids
+from claims.checkworthiness.features import BITS, BUCKETS, char_id_pairs, word_ids
 
 MODEL_PATH = Path(__file__).with_name("linear.npz")
 BLOCKS = ("word", "char")
@@ -64,19 +64,15 @@ class LinearScorer:
         """Return the logit of each sentence; all are scored at once, a few numpy calls per block."""
         out = np.full(len(sentences), self.intercept)
         if sentences:
-            out += self._block_logits("word", [word_ids(sentence) for sentence in sentences])
-            out += self._block_logits("char", [char_ids(sentence) for sentence in sentences])
+            out += self._block_logits("word", len(sentences), *_pairs([word_ids(s) for s in sentences]))
+            out += self._block_logits("char", len(sentences), *char_id_pairs(sentences))
         return out
 
-    def _block_logits(self, block: str, id_lists: list[list[int]]) -> np.ndarray:
-        rows_count = len(id_lists)
+    def _block_logits(self, block: str, rows_count: int, rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Logit contributions of one block from the (sentence index, bucket id) of every n-gram."""
         known_ids, idf, coef = self.blocks[block]
-        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=rows_count)
-        total = int(lengths.sum())
-        if not total or not len(known_ids):
+        if not len(ids) or not len(known_ids):
             return np.zeros(rows_count)
-        ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=total)
-        rows = np.repeat(np.arange(rows_count, dtype=np.int64), lengths)
         # One sort counts every (sentence, bucket) pair: keys order by sentence, then bucket id.
         keys, counts = np.unique((rows << BITS) | ids, return_counts=True)
         rows, ids = keys >> BITS, keys & (BUCKETS - 1)
@@ -91,3 +87,11 @@ class LinearScorer:
 
     def score(self, sentences: list[str]) -> list[float]:
         return (1.0 / (1.0 + np.exp(-self.logits(sentences)))).tolist()
+
+
+def _pairs(id_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(list index, id) of every id of ``id_lists``."""
+    lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
+    total = int(lengths.sum())
+    ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=total)
+    return np.repeat(np.arange(len(id_lists), dtype=np.int64), lengths), ids

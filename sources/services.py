@@ -199,7 +199,9 @@ def _lock_sql() -> str:
     same = f"SELECT {_quoted(Snapshot, 'id')} FROM {connection.ops.quote_name(snapshot)} WHERE "  # noqa: S608
     same += f"{_quoted(Snapshot, 'source')} = %s AND {_quoted(Snapshot, 'sha256')} = %s LIMIT 1"
     where = f"{_quoted(Source, 'id')} = %s"
-    return f"SELECT {_quoted(Source, 'current_snapshot')}, ({same}) FROM {source} WHERE {where} FOR UPDATE"  # noqa: S608
+    # SQLite has no row locks: its transactions take the database's write lock (IMMEDIATE) instead.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"SELECT {_quoted(Source, 'current_snapshot')}, ({same}) FROM {source} WHERE {where}{lock}"  # noqa: S608
 
 
 @functools.cache
@@ -215,6 +217,36 @@ def _update_source_sql(names: tuple[str, ...]) -> str:
     table = connection.ops.quote_name(Source._meta.db_table)
     assignments = ", ".join(f"{_quoted(Source, name)} = %s" for name in names)
     return f"UPDATE {table} SET {assignments} WHERE {_quoted(Source, 'id')} = %s"  # noqa: S608
+
+
+@functools.cache
+def _upsert_sql(source_names: tuple[str, ...]) -> str:
+    """One PostgreSQL statement for a pull's writes: lock the source, insert the snapshot (or, for content
+    the source already had, touch it), point the source at it and write its pull state.
+
+    Returns (the source's snapshot before, the snapshot, whether it was inserted). ``xmax = 0`` tells a
+    fresh row from one ON CONFLICT updated. Every value is a bound parameter cast to its column's type.
+    """
+    quote = connection.ops.quote_name
+    source, snapshot = quote(Source._meta.db_table), quote(Snapshot._meta.db_table)
+    source_id, current = _quoted(Source, "id"), _quoted(Source, "current_snapshot")
+    columns = ", ".join(_quoted(Snapshot, name.removesuffix("_id")) for name in _SNAPSHOT_FIELDS)
+    values = ", ".join(
+        f"CAST(%s AS {Snapshot._meta.get_field(name).db_type(connection)})" for name in _SNAPSHOT_FIELDS
+    )
+    seen, content = (
+        _quoted(Snapshot, "last_seen_at"),
+        f"{_quoted(Snapshot, 'source')}, {_quoted(Snapshot, 'sha256')}",
+    )
+    state = "".join(f"{_quoted(Source, name)} = %s, " for name in source_names)
+    return (
+        f"WITH src AS (SELECT {current} FROM {source} WHERE {source_id} = %s FOR UPDATE), "  # noqa: S608
+        f"ins AS (INSERT INTO {snapshot} ({columns}) SELECT {values} FROM src "
+        f"ON CONFLICT ({content}) DO UPDATE SET {seen} = EXCLUDED.{seen} "
+        f"RETURNING {_quoted(Snapshot, 'id')} AS id, (xmax = 0) AS created), "
+        f"upd AS (UPDATE {source} SET {state}{current} = ins.id FROM ins WHERE {source}.{source_id} = %s) "
+        f"SELECT src.{current}, ins.id, ins.created FROM src, ins"
+    )
 
 
 def update_source(source_id: int, fields: dict) -> None:
@@ -238,6 +270,70 @@ def _insert_snapshot(values: dict) -> int:
         return cursor.fetchone()[0]
 
 
+def _snapshot_values(source_id, body, sha256, content_type, document, final_url, http_status, fetched_at):
+    return {
+        "source_id": source_id,
+        "fetched_at": fetched_at,
+        "last_seen_at": fetched_at,
+        "http_status": http_status,
+        "final_url": final_url[:2000],
+        "content_type": content_type[:128],
+        "sha256": sha256,
+        "raw_body": _compressed(body),
+        "text": document.text,
+        "title": document.title,
+        "byline": document.byline[:1000],
+        "published_at": document.published_at,
+        "language": document.language[:16],
+        "links": [link.as_dict() for link in document.links],
+    }
+
+
+def _announce(source_id: int, old_id: int | None, new_id: int) -> None:
+    """snapshot_changed, once the transaction commits (at once outside one)."""
+    transaction.on_commit(
+        lambda: snapshot_changed.send(
+            sender=Source, source_id=source_id, old_snapshot_id=old_id, new_snapshot_id=new_id
+        )
+    )
+
+
+def _store_in_one_statement(
+    *, source_id: int, values: dict, source_fields: dict
+) -> tuple[Snapshot, bool, bool]:
+    """``store_content`` on PostgreSQL: one statement, so no transaction of its own (BEGIN and COMMIT
+    were two of a pull's nine round trips to the database); inside a caller's transaction it is part of it.
+
+    Concurrent writers of the same source wait on its row lock; the same content stored concurrently
+    meets ON CONFLICT and is touched, not inserted twice.
+    """
+    names = tuple(sorted(source_fields))
+    params = [source_id]
+    params += [
+        Snapshot._meta.get_field(name).get_db_prep_save(values[name], connection) for name in _SNAPSHOT_FIELDS
+    ]
+    params += [
+        Source._meta.get_field(name).get_db_prep_save(source_fields[name], connection) for name in names
+    ]
+    params.append(source_id)
+    with prepared_cursor() as cursor:
+        cursor.execute(_upsert_sql(names), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Source.DoesNotExist(f"no source {source_id}")
+    old_id, snapshot_id, created = row
+    if created:
+        snapshot = Snapshot(id=snapshot_id, **values)
+        snapshot._state.adding, snapshot._state.db = False, connection.alias
+    else:
+        # Known content (a page reverted, or stored concurrently): the row keeps its first fetch.
+        snapshot = Snapshot.objects.defer("raw_body", "text", "links").get(pk=snapshot_id)
+    changed = old_id != snapshot_id
+    if changed:
+        _announce(source_id, old_id, snapshot_id)
+    return snapshot, created, changed
+
+
 def store_content(
     *,
     source_id: int,
@@ -252,12 +348,20 @@ def store_content(
 ) -> tuple[Snapshot, bool, bool]:
     """Store the content as the source's current snapshot; return (snapshot, created, changed).
 
-    Runs in one transaction with the source row locked; ``source_fields`` are written to the source in
-    the same transaction (the pull's state). snapshot_changed goes out after commit when the current
-    snapshot changed, including back to an older one (a page reverted to earlier content). Raises
-    Source.DoesNotExist for an unknown source, IntegrityError when a concurrent writer stored the same
-    content first.
+    Atomic with the source row locked (one statement on PostgreSQL, a transaction elsewhere);
+    ``source_fields`` are written to the source with it (the pull's state). snapshot_changed goes out
+    after commit when the current snapshot changed, including back to an older one (a page reverted to
+    earlier content). Raises Source.DoesNotExist for an unknown source; without PostgreSQL,
+    IntegrityError when a concurrent writer stored the same content first.
     """
+    if document is not None and connection.vendor == "postgresql":
+        return _store_in_one_statement(
+            source_id=source_id,
+            values=_snapshot_values(
+                source_id, body, sha256, content_type, document, final_url, http_status, fetched_at
+            ),
+            source_fields=source_fields or {},
+        )
     with transaction.atomic():
         with prepared_cursor() as cursor:
             cursor.execute(_lock_sql(), [source_id, sha256, source_id])
@@ -267,22 +371,9 @@ def store_content(
         old_id, existing_id = row
         created = existing_id is None
         if created:
-            values = {
-                "source_id": source_id,
-                "fetched_at": fetched_at,
-                "last_seen_at": fetched_at,
-                "http_status": http_status,
-                "final_url": final_url[:2000],
-                "content_type": content_type[:128],
-                "sha256": sha256,
-                "raw_body": _compressed(body),
-                "text": document.text,
-                "title": document.title,
-                "byline": document.byline[:1000],
-                "published_at": document.published_at,
-                "language": document.language[:16],
-                "links": [link.as_dict() for link in document.links],
-            }
+            values = _snapshot_values(
+                source_id, body, sha256, content_type, document, final_url, http_status, fetched_at
+            )
             snapshot = Snapshot(id=_insert_snapshot(values), **values)
             snapshot._state.adding, snapshot._state.db = False, connection.alias
         else:
@@ -297,12 +388,7 @@ def store_content(
         if fields:
             update_source(source_id, fields)
         if changed:
-            new_id = snapshot.pk
-            transaction.on_commit(
-                lambda: snapshot_changed.send(
-                    sender=Source, source_id=source_id, old_snapshot_id=old_id, new_snapshot_id=new_id
-                )
-            )
+            _announce(source_id, old_id, snapshot.pk)
     return snapshot, created, changed
 
 

@@ -6,10 +6,12 @@ receivers' check) planning was most of the server's work: the receivers' check t
 PostgreSQL CPU each time against 0.1 ms prepared (measured with psycopg 3.3, PostgreSQL 15).
 
 Prepared statements live in the server session. A pooler in transaction mode must support them at the
-protocol level (PgBouncer >= 1.21 with ``max_prepared_statements``); where it does not, set
-``"prepare_threshold": None`` in the database OPTIONS and these cursors bind on the client like Django's.
+protocol level (PgBouncer >= 1.21 with ``max_prepared_statements``); where it does not,
+``API_PREPARED_QUERIES=false`` (the switch of the public API's prepared page query, claims/api/selectors.py)
+turns these off too, and the cursors bind on the client like Django's.
 """
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 try:
@@ -36,10 +38,7 @@ if is_psycopg3:
 
 
 def _prepares(connection) -> bool:
-    if connection.vendor != "postgresql" or not is_psycopg3:
-        return False
-    options = connection.settings_dict.get("OPTIONS", {})
-    return not ("prepare_threshold" in options and options["prepare_threshold"] is None)
+    return connection.vendor == "postgresql" and is_psycopg3 and settings.API_PREPARED_QUERIES
 
 
 def prepared_cursor(using: str = DEFAULT_DB_ALIAS):

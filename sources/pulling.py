@@ -6,14 +6,17 @@ mid-way is retried once its lease has expired (by ``refresh_due_sources``). Netw
 any transaction; the results are written in one transaction.
 """
 
+import functools
 import hashlib
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.expressions import Col
 from django.utils import timezone
 
+from factcheck.prepared import prepared_cursor
 from sources import fetching, politeness, robots
 from sources.errors import (
     BlockedURL,
@@ -31,7 +34,7 @@ from sources.scheduling import (
     next_pull_after_success,
     retry_countdown,
 )
-from sources.services import extract_body, store_content
+from sources.services import extract_body, store_content, update_source
 from sources.signals import source_gone
 
 logger = logging.getLogger(__name__)
@@ -46,26 +49,55 @@ class RetryLater(Exception):
         self.attempt = attempt
 
 
-def _claim_sql() -> str:
+@functools.cache
+def _claim_sql() -> tuple[str, list[str]]:
+    """The claim statement, written once per process from the model, and the fields it returns."""
     meta, quote = Source._meta, connection.ops.quote_name
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     lease, due = quote(meta.get_field("lease_until").column), quote(meta.get_field("next_pull_at").column)
+    fields = [field.attname for field in meta.concrete_fields]
+    # Columns named, not "*": a prepared statement must keep its result type while the process lives.
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
     # Only quoted names from the model go into the text; every value is a bound parameter.
     where = f"{pk} = %s AND {due} <= %s AND ({lease} IS NULL OR {lease} < %s)"
-    return f"UPDATE {table} SET {lease} = %s WHERE {where} RETURNING *"  # noqa: S608
+    return f"UPDATE {table} SET {lease} = %s WHERE {where} RETURNING {columns}", fields  # noqa: S608
+
+
+@functools.cache
+def _claim_converters() -> list[tuple[int, list, Col]]:
+    """What the ORM applies to each returned column (SQLite's datetimes come back as text)."""
+    converters = []
+    for index, field in enumerate(Source._meta.concrete_fields):
+        column = Col(Source._meta.db_table, field)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    return converters
+
+
+def _converted(row: tuple) -> list:
+    values = list(row)
+    for index, converters, column in _claim_converters():
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    return values
 
 
 def _claim(source_id: int, now: datetime) -> Source | None:
     """Take the pull's lease and return the source; None when it is not due or a live lease exists.
 
-    One statement (UPDATE ... RETURNING, PostgreSQL and SQLite alike): the conditional UPDATE is what
-    makes two concurrent pulls of one source impossible, and returning the row saves a SELECT.
+    One prepared statement (UPDATE ... RETURNING, PostgreSQL and SQLite alike): the conditional UPDATE
+    is what makes two concurrent pulls of one source impossible, and returning the row saves a SELECT.
     """
     lease_until = now + timedelta(seconds=settings.SOURCES_PULL_LEASE)
     adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(lease_until), source_id, adapt(now), adapt(now)]
-    claimed = list(Source.objects.raw(_claim_sql(), params))
-    return claimed[0] if claimed else None
+    sql, fields = _claim_sql()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [adapt(lease_until), source_id, adapt(now), adapt(now)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Source.from_db(connection.alias, fields, _converted(row))
 
 
 def _fetch(source: Source) -> fetching.FetchResult:
@@ -126,20 +158,27 @@ def _record_unchanged(source: Source, result: fetching.FetchResult) -> None:
     fields = _success_fields(source, result, unchanged_pulls=source.unchanged_pulls + 1)
     if not result.etag and not result.last_modified:
         fields.pop("etag"), fields.pop("last_modified")  # a 304 may omit them; keep the ones we had
-    Source.objects.filter(pk=source.pk).update(**fields)
+    update_source(source.pk, fields)
+
+
+@functools.cache
+def _current_sha256_sql() -> str:
+    meta, quote = Snapshot._meta, connection.ops.quote_name
+    sha256, pk = quote(meta.get_field("sha256").column), quote(meta.pk.column)
+    return f"SELECT {sha256} FROM {quote(meta.db_table)} WHERE {pk} = %s"  # noqa: S608
+
+
+def _current_sha256(source: Source) -> str | None:
+    with prepared_cursor() as cursor:
+        cursor.execute(_current_sha256_sql(), [source.current_snapshot_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _record_content(source: Source, result: fetching.FetchResult) -> str:
     sha256 = hashlib.sha256(result.body).hexdigest()
-    current_sha256 = (
-        Snapshot.objects.filter(pk=source.current_snapshot_id).values_list("sha256", flat=True).first()
-        if source.current_snapshot_id
-        else None
-    )
-    if current_sha256 == sha256:
-        Source.objects.filter(pk=source.pk).update(
-            **_success_fields(source, result, unchanged_pulls=source.unchanged_pulls + 1)
-        )
+    if source.current_snapshot_id and _current_sha256(source) == sha256:
+        update_source(source.pk, _success_fields(source, result, unchanged_pulls=source.unchanged_pulls + 1))
         return "unchanged"
     # Extraction is CPU work outside any transaction; only the writes below hold the row lock.
     document = extract_body(result.body, result.content_type_header, url=result.final_url)

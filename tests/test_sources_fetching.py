@@ -31,6 +31,18 @@ def test_a_page_is_fetched_with_our_user_agent_and_its_validators(web):
     assert (result.etag, result.last_modified) == ('"v1"', "Mon, 05 May 2025 08:00:00 GMT")
 
 
+def test_a_cookie_set_by_a_page_is_not_sent_back_on_the_next_fetch(web):
+    web.expect_request("/first").respond_with_data(
+        PAGE, content_type="text/html", headers={"Set-Cookie": "visitor=abc123; Path=/"}
+    )
+    web.expect_request("/second").respond_with_data(PAGE, content_type="text/html")
+    fetch(web.url_for("/first"))
+    fetch(web.url_for("/second"))
+    second = web.log[-1][0]
+    assert second.path == "/second"
+    assert "Cookie" not in second.headers
+
+
 def test_conditional_request_gets_a_304_with_no_body(web):
     web.expect_request("/page", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
     result = fetch(web.url_for("/page"), etag='"v1"', last_modified="Mon, 05 May 2025 08:00:00 GMT")

@@ -319,3 +319,30 @@ def test_record_snapshot_accepts_plain_text():
     source = source_for_url("https://news.example/plain")
     snapshot, created = record_snapshot(source=source, body=TEXT_A.encode(), content_type="text/plain")
     assert created and snapshot.text == TEXT_A and snapshot.links == []
+
+
+def _prepared_statements():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_pulls_prepare_their_statements_once_per_connection_and_not_at_all_when_switched_off(web):
+    serve(web, "/one", TEXT_A)
+    web.expect_request("/two").respond_with_data(V1.format(TEXT_B), content_type="text/html")
+    first, second = source_for_url(web.url_for("/one")), source_for_url(web.url_for("/two"))
+    with override_settings(API_PREPARED_QUERIES=False):  # the pooler switch (PgBouncer < 1.21)
+        before = _prepared_statements()
+        assert pull(first) == "changed"
+        assert _prepared_statements() == before
+    make_due(first)
+    serve(web, "/one", TEXT_B)
+    web.expect_request("/two").respond_with_data(V1.format(TEXT_A), content_type="text/html")
+    assert pull(first) == "changed"
+    prepared = _prepared_statements()
+    assert prepared > before
+    assert pull(second) == "changed"
+    assert _prepared_statements() == prepared  # the same statements again, not new ones

@@ -2,9 +2,9 @@
 
 Two fields (claim text, title), unigram and bigram terms, tweet tails turned into author and date terms,
 and scores divided by the query's self-score so that one threshold works for every query. By default the
-BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here. Needs numpy
-and rapidfuzz only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with
-"text" and an optional "title".
+BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here, among them
+similarities of static word-piece vectors (static.py). Needs numpy and rapidfuzz only. Keys are whatever
+the caller uses (claim ids); text is a string or a mapping with "text" and an optional "title".
 """
 
 import math
@@ -292,9 +292,7 @@ class LexicalRanker:
 
         query_mass = sum(idf_of(t) for t in query_set) or 1.0
         segments = [ids for slot in slots for ids in self._pieces[slot]]
-        n = len(self._slot_of)
-        piece_idf = np.log1p((n - self._piece_df + 0.5) / (self._piece_df + 0.5))
-        static_cosines, soft = static.segment_features(self.static, query.pieces, segments, piece_idf)
+        static_cosines, soft = static.segment_features(self.static, query.pieces, segments, self._piece_idf)
         for row, slot in enumerate(slots):
             text_terms, title_terms = ([t for t in counts if "_" not in t] for counts in self._terms[slot])
             covered_text = _covered(text_terms, query_set, idf_of)
@@ -337,6 +335,11 @@ class LexicalRanker:
 
     def key_of(self, slot: int):
         return self._keys[slot]
+
+    def _piece_idf(self, ids: np.ndarray) -> np.ndarray:
+        """BM25 IDF of word pieces (static.py) over the claims indexed now."""
+        df = self._piece_df[ids]
+        return np.log1p((len(self._slot_of) - df + 0.5) / (df + 0.5))
 
     def _term_idf(self, term: str) -> float:
         tid = self._vocab.get(term)

@@ -95,38 +95,42 @@ def bundled() -> StaticVectors:
 
 
 def segment_features(
-    model: StaticVectors, query: list[int], segments: list[np.ndarray], idf: np.ndarray
+    model: StaticVectors, query: list[int], segments: list[np.ndarray], idf
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return, per segment of piece ids, (cosine of the IDF-weighted mean vectors, soft coverage).
 
     Soft coverage: the IDF-weighted mean, over the segment's pieces, of each piece's best cosine with a
     query piece (BERTScore-style recall with static vectors). An empty query or segment scores 0.
+    ``idf(ids)`` returns the weight of each piece id in an array.
     """
     count = len(segments)
     cosines, coverage = np.zeros(count), np.zeros(count)
     if not query or not count:
         return cosines, coverage
     query_ids = np.asarray(query, dtype=np.int64)
-    query_vector = (model.vectors[query_ids] * idf[query_ids, None]).sum(axis=0)
+    query_vector = (model.vectors[query_ids] * idf(query_ids)[:, None]).sum(axis=0)
     query_norm = np.linalg.norm(query_vector)
     lengths = np.array([len(s) for s in segments])
     if query_norm == 0 or not lengths.sum():
         return cosines, coverage
     pieces = np.concatenate(segments).astype(np.int64)
-    owner = np.repeat(np.arange(count), lengths)
-    weights = idf[pieces]
-    sums = np.zeros((count, model.vectors.shape[1]), dtype=np.float64)
-    np.add.at(sums, owner, model.vectors[pieces] * weights[:, None])
+    # Segments are contiguous: reduceat sums each one in order (np.add.at is several times slower), and
+    # an empty segment, which reduceat would mistake for its neighbour's first row, is left at zero.
+    filled = lengths > 0
+    starts = (np.cumsum(lengths) - lengths)[filled]
+    weights = idf(pieces).astype(np.float32)
+    sums = np.zeros((count, model.vectors.shape[1]), dtype=np.float32)
+    sums[filled] = np.add.reduceat(model.vectors[pieces] * weights[:, None], starts, axis=0)
     # Row-wise reductions, not a matrix product: BLAS may round the same row differently at another
     # position, and two copies of one claim must score exactly alike (ties go to the first indexed).
     norms = np.sqrt((sums * sums).sum(axis=1))
     cosines = np.divide((sums * query_vector).sum(axis=1), norms * query_norm, out=cosines, where=norms > 0)
     distinct, position = np.unique(pieces, return_inverse=True)
     best = (model.unit[distinct] @ model.unit[np.unique(query_ids)].T).max(axis=1)[position]
-    mass = np.bincount(owner, weights, minlength=count)
-    coverage = np.divide(
-        np.bincount(owner, best * weights, minlength=count), mass, out=coverage, where=mass > 0
-    )
+    mass, found = np.zeros(count, dtype=np.float32), np.zeros(count, dtype=np.float32)
+    mass[filled] = np.add.reduceat(weights, starts)
+    found[filled] = np.add.reduceat(best * weights, starts)
+    coverage = np.divide(found, mass, out=coverage, where=mass > 0)
     return cosines, coverage
 
 

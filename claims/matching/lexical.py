@@ -2,9 +2,9 @@
 
 Two fields (claim text, title), unigram and bigram terms, tweet tails turned into author and date terms,
 and scores divided by the query's self-score so that one threshold works for every query. By default the
-BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here. Needs numpy
-and rapidfuzz only. Keys are whatever the caller uses (claim ids); text is a string or a mapping with
-"text" and an optional "title".
+BM25 top 50 are re-ordered by the learned re-ranker (rerank.py) over features computed here, among them
+similarities of static word-piece vectors (static.py). Needs numpy and rapidfuzz only. Keys are whatever
+the caller uses (claim ids); text is a string or a mapping with "text" and an optional "title".
 """
 
 import math
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from claims.matching import rerank
+from claims.matching import rerank, static
 from claims.matching import text as textlib
 
 TEXT, TITLE = 0, 1
@@ -51,6 +51,15 @@ def document_terms(value: str | Mapping[str, str]) -> tuple[Counter, Counter]:
     return Counter(textlib.analyse(text)), Counter(textlib.analyse(title))
 
 
+def static_pieces(
+    model: static.StaticVectors, value: str | Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Word-piece ids of a stored claim's text and title (the text again without a title)."""
+    text, title = split_fields(value)
+    text_ids = np.asarray(model.ids(text), dtype=np.int32)
+    return text_ids, np.asarray(model.ids(title), dtype=np.int32) if title else text_ids
+
+
 def query_terms(query: str, params: LexicalParams) -> tuple[dict[str, float], int]:
     """Return {term: weight} for a query (claim or tweet) and its length in unigrams."""
     tweet = textlib.split_tweet(query)
@@ -78,6 +87,7 @@ class LexicalRanker:
         self, params: LexicalParams | None = None, reranker: rerank.LinearModel | str | None = "bundled"
     ):
         self.params = params or LexicalParams()
+        self.static = static.bundled()
         # "bundled": the model trained on the CheckThat! train split; None: plain BM25 order and score.
         self.reranker = rerank.bundled("lexical") if reranker == "bundled" else reranker
         # Set on the fixture corpus (docs/matching.md): plain BM25 share, or the re-ranker's probability.
@@ -95,6 +105,9 @@ class LexicalRanker:
         self._terms: list[tuple[Counter, Counter] | None] = []
         self._lengths = np.zeros((1024, 2), dtype=np.float32)
         self._total_length = [0, 0]
+        # Word pieces of each slot (text, title) for the static-vector features, and their claim counts.
+        self._pieces: list[tuple[np.ndarray, np.ndarray] | None] = []
+        self._piece_df = np.zeros(len(self.static.vocab), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -112,7 +125,7 @@ class LexicalRanker:
         """Index one claim under ``key``, replacing what was indexed under that key before."""
         if key in self._slot_of:
             self.remove(key)
-        self._add_terms(key, document_terms(value))
+        self._add_terms(key, document_terms(value), static_pieces(self.static, value))
 
     def remove(self, key) -> None:
         """Drop ``key`` from the index; removing a key that is not indexed does nothing."""
@@ -121,6 +134,8 @@ class LexicalRanker:
             return
         fields = self._terms[slot]
         self._terms[slot] = None
+        self._piece_df[np.unique(np.concatenate(self._pieces[slot]))] -= 1
+        self._pieces[slot] = None
         for tid in self._term_ids(fields, create=False):
             self._df[tid] -= 1
         for field, counts in enumerate(fields):
@@ -135,16 +150,18 @@ class LexicalRanker:
             self._compact()
 
     def _compact(self) -> None:
-        live = [(key, self._terms[slot]) for key, slot in self._slot_of.items()]
+        live = [(key, self._terms[slot], self._pieces[slot]) for key, slot in self._slot_of.items()]
         self._reset()
         # Re-adding analysed terms skips the text analysis, the slow part of add().
-        for key, fields in live:
-            self._add_terms(key, fields)
+        for key, fields, pieces in live:
+            self._add_terms(key, fields, pieces)
 
-    def _add_terms(self, key, fields: tuple[Counter, Counter]) -> None:
+    def _add_terms(self, key, fields: tuple[Counter, Counter], pieces: tuple[np.ndarray, np.ndarray]) -> None:
         slot = len(self._keys)
         self._keys.append(key)
         self._terms.append(fields)
+        self._pieces.append(pieces)
+        self._piece_df[np.unique(np.concatenate(pieces))] += 1
         self._slot_of[key] = slot
         if slot >= len(self._lengths):
             self._lengths = np.concatenate([self._lengths, np.zeros_like(self._lengths)])
@@ -238,7 +255,11 @@ class LexicalRanker:
         body = textlib.clean(tweet.body)
         unigrams = textlib.words(body)
         names = set(textlib.words(" ".join(_NAME.findall(body))))
-        return QueryScores(weights, unigrams, norm, scores, text_scores, title_scores, names, tweet.year)
+        # The same text the semantic ranker embeds: the tweet body, then the author's name.
+        pieces = self.static.ids(f"{body} {tweet.author}")
+        return QueryScores(
+            weights, unigrams, norm, scores, text_scores, title_scores, names, tweet.year, pieces
+        )
 
     def top_slots(self, query: "QueryScores", k: int) -> np.ndarray:
         """The ``k`` best-scoring live slots (score > 0), best first, ties to the slot indexed first."""
@@ -270,6 +291,8 @@ class LexicalRanker:
             return value
 
         query_mass = sum(idf_of(t) for t in query_set) or 1.0
+        segments = [ids for slot in slots for ids in self._pieces[slot]]
+        static_cosines, soft = static.segment_features(self.static, query.pieces, segments, self._piece_idf)
         for row, slot in enumerate(slots):
             text_terms, title_terms = ([t for t in counts if "_" not in t] for counts in self._terms[slot])
             covered_text = _covered(text_terms, query_set, idf_of)
@@ -293,6 +316,11 @@ class LexicalRanker:
                 len(query.names & claim_set) / len(query.names) if query.names else 0.0,
                 _share(query_set, claim_set, str.isdigit),
                 float(bool(query.year and years and query.year not in years)),
+                static_cosines[2 * row],
+                static_cosines[2 * row + 1],
+                (static_cosines[2 * row] + static_cosines[2 * row + 1]) / 2,
+                soft[2 * row],
+                soft[2 * row + 1],
             )
         return rows
 
@@ -307,6 +335,11 @@ class LexicalRanker:
 
     def key_of(self, slot: int):
         return self._keys[slot]
+
+    def _piece_idf(self, ids: np.ndarray) -> np.ndarray:
+        """BM25 IDF of word pieces (static.py) over the claims indexed now."""
+        df = self._piece_df[ids]
+        return np.log1p((len(self._slot_of) - df + 0.5) / (df + 0.5))
 
     def _term_idf(self, term: str) -> float:
         tid = self._vocab.get(term)
@@ -352,6 +385,7 @@ class QueryScores:
     title_scores: np.ndarray
     names: set[str]  # stemmed capitalised words of the query (names, places)
     year: str  # year of the tweet tail, "" without one
+    pieces: list[int]  # word-piece ids for the static vectors (static.py)
 
 
 LEXICAL_FEATURES = (
@@ -369,6 +403,11 @@ LEXICAL_FEATURES = (
     "names_found",  # share of the query's capitalised words found in the claim
     "numbers_found",
     "other_year",  # the claim names years, none of them the tweet's year
+    "static_text",  # cosine of the static-vector means (static.py) of the query and the claim text
+    "static_title",
+    "static_mean",
+    "soft_text",  # IDF-weighted best static cosine of each claim-text piece with a query piece
+    "soft_title",
 )
 
 # Allowed sign of each feature's weight when training (rerank: +1 by default): the model stays monotone in

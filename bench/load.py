@@ -173,8 +173,8 @@ def main() -> None:
     client = "wrk (2 threads)" if use_wrk else f"Python ({PROCESSES} processes x threads, http.client)"
     print(
         f"{args.connections} connections for {args.seconds:.0f} s; client: {client}; gunicorn "
-        f"{workers} x {threads} threads (gthread, at most {capped} connections each); public response cache "
-        f"{cache}; "
+        f"{workers} x {threads} threads (least-connections gthread, at most {capped} each); "
+        f"public response cache {cache}; "
         f"{args.verdicts} published verdicts; {os.cpu_count()} CPUs"
     )
     print(

@@ -64,3 +64,8 @@ class BalancedThreadWorker(ThreadWorker):
     @worker_connections.setter
     def worker_connections(self, value: int) -> None:
         self._cap = value
+
+    def accept(self, listener) -> None:
+        super().accept(listener)
+        if self.balance_slot is not None:  # at once: the other workers decide on it before our next turn
+            _held[self.balance_slot] = self.nr_conns

@@ -209,3 +209,26 @@ def test_unknown_verdict_answers_404_in_the_error_shape(client):
 def test_anonymous_readers_are_held_to_the_anonymous_rate_only(client):
     for _ in range(5):
         assert client.get(LIST).status_code == 200
+
+
+def _prepared_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@override_settings(API_PUBLIC_CACHE_SECONDS=0)
+def test_the_page_query_is_planned_once_per_connection_and_never_when_switched_off(client):
+    for _ in range(3):
+        fx.published_verdict()
+    with override_settings(API_PREPARED_QUERIES=False):  # the pooler switch (PgBouncer < 1.21)
+        before = _prepared_statements()
+        assert len(client.get(LIST).json()["results"]) == 3
+        assert _prepared_statements() == before
+    assert len(client.get(LIST).json()["results"]) == 3
+    prepared = _prepared_statements()
+    assert prepared == before + 1
+    fx.published_verdict()
+    assert len(client.get(LIST).json()["results"]) == 4  # same statement, new rows
+    assert _prepared_statements() == prepared

@@ -23,6 +23,7 @@ from django.db.models.functions import JSONObject
 from django.db.models.query import ValuesIterable
 
 from claims.models import Evidence, Rating, Verdict
+from factcheck.prepared import prepared_cursor
 
 PUBLIC_STATES = (Verdict.State.PUBLISHED, Verdict.State.CORRECTED)
 PUBLIC_STANCES = (Evidence.Stance.SUPPORTS, Evidence.Stance.REFUTES, Evidence.Stance.CONTEXT)
@@ -226,37 +227,13 @@ class _PreparedValuesIterable(ValuesIterable):
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return
-        with _preparing_cursor(connection) as cursor:
+        with prepared_cursor(queryset.db) as cursor:
             cursor.execute(sql, params)
             results = [cursor.fetchall()]
         query = queryset.query
         names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
         for row in compiler.results_iter(results=results):
             yield dict(zip(names, row, strict=True))
-
-
-@functools.cache
-def _preparing_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparingCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
-
-    return PreparingCursor
-
-
-def _preparing_cursor(connection):
-    """A Django cursor (query logging, error wrapping) over a psycopg cursor that prepares statements."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # psycopg prepares nothing while the threshold is None, even when asked; a threshold never reached
-        # keeps every other statement unprepared (Django's client-binding cursors never prepare anyway).
-        raw.prepare_threshold = 2**31 - 1
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing_cursor_class()(raw))
 
 
 def attach_related(rows: list[dict], *, with_changes: bool = False) -> list[dict]:

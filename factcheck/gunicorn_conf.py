@@ -24,21 +24,17 @@ Why this shape (measured with bench/load.py, docs/api.md "Load"):
 """
 
 import gc
-import os
 
+from factcheck.env import env_int, env_str
 
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
-
-
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "factcheck.gunicorn_worker.BalancedThreadWorker"
-workers = _int("WEB_CONCURRENCY", 6)
-threads = _int("GUNICORN_THREADS", 4)
-worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 100)
-keepalive = _int("GUNICORN_KEEPALIVE", 30)
-backlog = _int("GUNICORN_BACKLOG", 2048)
-timeout = _int("GUNICORN_TIMEOUT", 30)
+workers = env_int("WEB_CONCURRENCY", 6, minimum=1)
+threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 100, minimum=1)
+keepalive = env_int("GUNICORN_KEEPALIVE", 30, minimum=0)
+backlog = env_int("GUNICORN_BACKLOG", 2048, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 preload_app = True
 # gunicorn's runtime control socket (gunicornc) is not used; left on, every gunicorn of a host would
 # share one default path.

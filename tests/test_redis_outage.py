@@ -8,7 +8,6 @@ never touched.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from claims.models import Article
 from tests.factories import EditorFactory, claim_in_status
-from tests.workers import ROOT
+from tests.workers import ROOT, free_port
 
 pytestmark = [pytest.mark.services, pytest.mark.faults]
 
@@ -53,12 +52,6 @@ from claims.tasks import requeue_stale_articles
 with override_settings(CLAIMS_ANALYSIS_STALE_AFTER=0):
     print(requeue_stale_articles())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_redis(port: int) -> subprocess.Popen:

@@ -1,11 +1,8 @@
 """The production web server shape (factcheck/gunicorn_conf.py), run for real: gunicorn with its settings."""
 
 import http.client
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,21 +10,15 @@ from collections import Counter
 
 import pytest
 
-from tests.workers import ROOT, worker_env
+from tests.workers import ROOT, free_port, stop_worker, worker_env
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def gunicorn():
     """Start gunicorn with the project's configuration; yield a function opening a connection to it."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -64,12 +55,7 @@ def gunicorn():
                 time.sleep(0.2)
         yield port, proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop_worker(proc, timeout=20)  # the master stops its workers
 
 
 def _get(conn: http.client.HTTPConnection, path: str) -> int:

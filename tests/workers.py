@@ -1,6 +1,7 @@
 """Real Celery worker processes for tests that exercise the broker (Redis) end to end."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -75,6 +76,13 @@ def wait_for_worker(app, timeout: float = 30.0) -> None:
         except Exception:  # noqa: BLE001,S112 - not up yet; keep polling until the deadline
             continue
     raise RuntimeError(f"no Celery worker answered within {timeout:.0f}s (broker {settings.REDIS_URL})")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def stop_worker(proc: subprocess.Popen, timeout: float = 15.0) -> None:

@@ -28,6 +28,7 @@ from claims.detection import DetectedSentence, detect_claims
 from claims.detection.claimants import normalize_name
 from claims.errors import InvalidInput
 from claims.models import Article, Claim, Claimant
+from factcheck.durability import derived_writes
 from factcheck.queueing import enqueue_on_commit
 from sources import services as source_services
 from sources.documents import Document, Link
@@ -202,10 +203,13 @@ def _store_submission(
 
 
 def _set_state(article_id: int, state: str, error: str = "") -> None:
-    # updated_at doubles as the lease of a running analysis (see stale_article_ids).
-    Article.objects.filter(pk=article_id).update(
-        analysis_state=state, analysis_error=error, updated_at=timezone.now()
-    )
+    # updated_at doubles as the lease of a running analysis (see stale_article_ids). Losing the mark
+    # "analysing" in a crash leaves the article queued, which the sweeper queues again: no disk wait.
+    durable = state != Article.AnalysisState.ANALYSING
+    with transaction.atomic() if durable else derived_writes():
+        Article.objects.filter(pk=article_id).update(
+            analysis_state=state, analysis_error=error, updated_at=timezone.now()
+        )
 
 
 PENDING_STATES = (
@@ -313,7 +317,9 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int, snapshot: Snapshot | 
     body = [sentence for sentence in detected if sentence.role == "body"]
     if not body:
         raise AnalysisFailed("The text has no sentences to analyse.")
-    with transaction.atomic():
+    # Everything written here is derived from the stored snapshot, and an analysis lost in a crash leaves
+    # the article pending for the sweeper: the commit does not wait for the disk (factcheck/durability.py).
+    with derived_writes():
         # A mailto: or malformed link cited in the article is not a source to archive: left out.
         cited = source_services.sources_for_urls({url for sentence in body for url in sentence.cited_urls})
         article = Article.objects.select_for_update().get(pk=article_id)

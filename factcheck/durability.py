@@ -13,7 +13,7 @@ snapshot stored by a durable commit; an article left queued or analysing is queu
 snapshots, editorial decisions) keeps PostgreSQL's durable default. Each flush waited for cost an
 ingestion about 3-4 ms (docs/ingestion.md).
 
-Nested in a transaction that is already open, the block is a savepoint-free part of it and leaves the
+Nested in a transaction that is already open, the block is an ordinary nested atomic block and leaves the
 outer transaction's durability alone. SQLite ignores it (its own setting is ``synchronous=NORMAL``).
 """
 
@@ -26,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 def derived_writes(using: str = DEFAULT_DB_ALIAS):
     connection = connections[using]
     outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using, savepoint=False):
+    with transaction.atomic(using=using):
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -6,7 +6,7 @@ so that the claim page can link to it. Every change goes through the ``claims.fe
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,9 @@ from claims.feeds.factchecktools import LEAD_SOURCES
 from claims.feeds.tasks import enqueue_poll
 from claims.models_feeds import ClaimLead, ExternalReview, Feed, FeedItem
 from claims.permissions import visible_claims
+
+# An address typed without a scheme is taken as https (Django 6's default; Django 5.2 still assumes http).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _link(url: str) -> str:
@@ -37,6 +40,7 @@ class FeedAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
     readonly_fields = ["last_polled_at", "next_poll_at", "etag", "last_modified", "last_status", "last_error"]
     readonly_fields += ["consecutive_failures"]
+    formfield_overrides = HTTPS_URL_FIELDS
     actions = ["poll_now"]
 
     @admin.display(description="last error")
@@ -73,6 +77,7 @@ class ExternalReviewAdmin(admin.ModelAdmin):
     search_fields = ["claim_reviewed", "publisher_name", "url", "claimant"]
     readonly_fields = ["link", "raw", "feed_item", "source"]
     exclude = ["url"]
+    formfield_overrides = HTTPS_URL_FIELDS
     show_full_result_count = False
 
     @admin.display(description="claim reviewed")

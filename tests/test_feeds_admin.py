@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Evidence
-from claims.models_feeds import ClaimLead, ExternalReview
+from claims.models_feeds import ClaimLead, ExternalReview, Feed
 from tests.feeds_support import editor, make_claim, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,15 @@ def test_a_reviewer_sees_only_the_leads_of_claims_assigned_to_them(client):
     page = client.get(reverse("admin:claims_claimlead_changelist"))
 
     assert page.status_code == 200 and b"evil.example" not in page.content
+
+
+def test_a_feed_address_typed_without_a_scheme_is_taken_as_https(client):
+    client.force_login(editor())
+
+    page = client.post(
+        reverse("admin:claims_feed_add"),
+        {"name": "Wire", "url": "wire.example/feed.xml", "kind": "rss", "poll_interval_minutes": 60},
+    )
+
+    assert page.status_code == 302, page.content.decode()[:2000]
+    assert Feed.objects.get(name="Wire").url == "https://wire.example/feed.xml"

@@ -11,6 +11,7 @@ moves to the new version), claims whose sentence changed or disappeared are mark
 news for a fact-checker; a published one is flagged needs-update), and new sentences get new claims.
 """
 
+import contextlib
 import difflib
 import functools
 import hashlib
@@ -205,8 +206,8 @@ def _store_submission(
 def _set_state(article_id: int, state: str, error: str = "") -> None:
     # updated_at doubles as the lease of a running analysis (see stale_article_ids). Losing the mark
     # "analysing" in a crash leaves the article queued, which the sweeper queues again: no disk wait.
-    durable = state != Article.AnalysisState.ANALYSING
-    with transaction.atomic() if durable else derived_writes():
+    relaxed = state == Article.AnalysisState.ANALYSING
+    with derived_writes() if relaxed else contextlib.nullcontext():  # else one autocommit statement
         Article.objects.filter(pk=article_id).update(
             analysis_state=state, analysis_error=error, updated_at=timezone.now()
         )

@@ -11,7 +11,7 @@ are lost: an article's analysis (its claims, cited sources and "analysing"/"done
 snapshot stored by a durable commit; an article left queued or analysing is queued again by
 ``claims.requeue_stale_articles``, run by beat). What people and the web give us (submissions, pulled
 snapshots, editorial decisions) keeps PostgreSQL's durable default. Each flush waited for cost an
-ingestion about 3-4 ms (docs/ingestion.md).
+ingestion 1.2-5 ms on the development machine (docs/ingestion.md).
 
 Nested in a transaction that is already open, the block is an ordinary nested atomic block and leaves the
 outer transaction's durability alone. SQLite ignores it (its own setting is ``synchronous=NORMAL``).

@@ -177,8 +177,8 @@ class SemanticRanker:
         """Return the cosines of ``text`` with every slot's (text, title) embeddings; dead slots -inf."""
         query = self.cache.encode([query_text(text)])[0]
         n = len(self._keys)
-        # One matrix-vector product over the (slots x 2) rows: 11 ms for 100,000 claims on this machine,
-        # where the stacked (slots, 2, 384) @ q product took 41 ms (the combined ranker does two passes).
+        # One matrix-vector product over the (slots x 2) rows: 11 ms for 100,000 claims on the development
+        # machine, where the stacked (slots, 2, 384) @ q product took 41 ms.
         cosines = (self._matrix[:n].reshape(n * 2, -1) @ query).reshape(n, 2)
         cosines[~self._alive[:n]] = -np.inf
         return cosines

@@ -206,3 +206,21 @@ def test_a_quotation_is_not_cut_after_an_initial_or_into_scraps_of_a_few_words()
         "“Residents may not cross, but Jordanian-U.S. joint patrols provide some protection.",
         "We are here to Get. It. OUT,” Simpson said.",
     ]
+
+
+def test_related_article_bullets_and_reference_lines_are_boilerplate_but_reporting_bullets_stay_body():
+    text = (
+        "Astronomers mapped the galaxy in 2019.\n"
+        "- 15 Amazing Images of Stars\n"
+        "- The 11 Biggest Unanswered Questions About Dark Matter\n"
+        "- Exports rose 12% in March, the ministry said\n"
+        "Pandemic has exposed Britain's reality (The Guardian)\n"
+        "2015; 28: 685-690.\n"
+        "[2] Joint Commission National Patient Safety Goal: Alarm Management\n"
+        "13."
+    )
+    roles = roles_of(text)
+    assert roles["- Exports rose 12% in March, the ministry said"] == "body"
+    assert roles["Astronomers mapped the galaxy in 2019."] == "body"
+    furniture = [line for line in text.splitlines()[1:] if not line.startswith("- Exports")]
+    assert {line: roles[line] for line in furniture} == dict.fromkeys(furniture, "boilerplate")

@@ -105,6 +105,37 @@ _BOILERPLATE = re.compile(
     # A reference: "Nature 574, 16-17 (2019)", "Science 366, 1234 (2019).", "doi:10.1038/..."
     r"|^[a-z][\w .&:'-]{1,60} \d{1,4}, [a-z]?\d{1,6}(?:\s*[-–]\s*\d{1,6})? \((?:19|20)\d\d\)\.?$"
     r"|^(?:doi:|https?://doi\.org/)"
+    r"|^(?:19|20)\d\d;\s*\d+(?:\(\d+\))?:\s*\d+(?:\s*[-–]\s*\d+)?\.?$|^\[\d{1,3}\]\s"
+    # A related-article link with its outlet: "Pandemic has exposed Britain's reality (The Guardian)".
+    r"|^[^.!?]{10,120} \((?:the )?[a-z][\w .&'-]{1,30}\)$"
+)
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "off",
+        "on",
+        "or",
+        "over",
+        "per",
+        "the",
+        "to",
+        "up",
+        "via",
+        "vs",
+        "with",
+    ]
 )
 # After a paywall line the page shows only the pitch: everything below it is furniture too.
 _PAYWALL = re.compile(
@@ -272,7 +303,7 @@ def _line_role(line: str, *, title: str, byline: str) -> str:
     if _CREDIT_TAIL.search(line):
         return "caption"
     if _BULLET.match(line):
-        return "body"
+        return "boilerplate" if _is_navigation_item(line) else "body"
     if not _TERMINAL.search(line) and len(words) <= HEADING_MAX_WORDS:
         return "heading"
     # A subheading that is a quotation: "“U.S.-controlled bandit formations”".
@@ -281,6 +312,16 @@ def _line_role(line: str, *, title: str, byline: str) -> str:
     if line.endswith("?") and len(words) <= QUESTION_HEADING_MAX_WORDS:
         return "heading"
     return "body"
+
+
+def _is_navigation_item(line: str) -> bool:
+    # A bullet holding a headline in title case and no final punctuation ("- 15 Amazing Images of Stars")
+    # is a related-article link; a bullet of reporting ("- Exports rose 12% in March") is not.
+    if _TERMINAL.search(line):
+        return False
+    words = [w for w in _BULLET.sub("", line).split() if w.lower() not in _SMALL_WORDS]
+    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return len(words) >= 3 and capitalised >= 0.8 * len(words)
 
 
 def _caption_pieces(text: str, start: int, end: int, paragraph: int, points: Sequence[int]) -> list[Piece]:
@@ -331,6 +372,8 @@ def _cuttable(clean: str, cut: int) -> bool:
 def _sentence_role(sentence: str) -> str:
     if _INLINE_BYLINE.match(sentence.strip()):
         return "byline"
+    if not any(c.isalpha() for c in sentence):
+        return "boilerplate"  # "13.", "--": list numbers and rules left by the extraction
     return "boilerplate" if is_boilerplate(sentence) else "body"
 
 

@@ -224,3 +224,14 @@ def test_related_article_bullets_and_reference_lines_are_boilerplate_but_reporti
     assert roles["Astronomers mapped the galaxy in 2019."] == "body"
     furniture = [line for line in text.splitlines()[1:] if not line.startswith("- Exports")]
     assert {line: roles[line] for line in furniture} == dict.fromkeys(furniture, "boilerplate")
+
+
+def test_bullets_run_together_on_one_line_are_separate_pieces():
+    text = "• Turnout rose to 33%of voters • Prices fell 2% in May • Exports doubled in 2020"
+    pieces = segment(text)
+    assert [text[p.start : p.end] for p in pieces] == [
+        "• Turnout rose to 33%of voters",
+        "• Prices fell 2% in May",
+        "• Exports doubled in 2020",
+    ]
+    assert pieces[0].clean == "• Turnout rose to 33% of voters"

@@ -159,6 +159,7 @@ _TITLE_END = re.compile(
 )
 # A quotation that holds several sentences ("“We had a banner year. But the rest ...,” he said.") is cut
 # into them; each closing part keeps the quotation's speaker through the claimant resolution.
+_INLINE_BULLET = re.compile(r"\s[•▪◦·]\s")
 _QUOTATION = re.compile(r"“[^“”]{20,}”|\"[^\"]{20,}\"")
 
 
@@ -410,6 +411,9 @@ def _sentence_spans(clean: str, language: str) -> list[tuple[int, int]]:
         if len(edges) > 1 and len(clean[edges[-1] : e].split()) < MIN_QUOTE_PART_WORDS:
             edges.pop()
         edges.append(e)
+        # Bullets run together on one line ("• Turnout rose 33% • Prices fell") are separate items.
+        bullets = [m.start() + 1 for m in _INLINE_BULLET.finditer(clean, s, e)]
+        edges = sorted({*edges, *(b for b in bullets if edges[0] < b < edges[-1])})
         result.extend(zip(edges, edges[1:], strict=False))
     return result
 

@@ -235,3 +235,14 @@ def test_bullets_run_together_on_one_line_are_separate_pieces():
         "• Exports doubled in 2020",
     ]
     assert pieces[0].clean == "• Turnout rose to 33% of voters"
+
+
+def test_reporting_that_mentions_subscriptions_quotes_or_parentheses_stays_body():
+    lines = [
+        "The monthly subscription rate for the service gives players 4K streaming at 60 frames per second.",
+        "Netflix added 5 million new subscribers in the third quarter, the company said.",
+        "“I alone, when all is said and done, wanted to carry out the deed….”",
+        "My business provides a comfortable living for our family (and I can work at home)",
+    ]
+    roles = roles_of("\n".join(lines))
+    assert {line: roles[line] for line in lines} == dict.fromkeys(lines, "body")

@@ -88,8 +88,8 @@ _BOILERPLATE = re.compile(
     r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b"
     r"|\b(?:originally (?:published|appeared) (?:on|in|by|at)|read the original (?:article|story))\b"
     r"|\b(?:subscribe (?:now|today|to (?:our|the)|for)|please subscribe|already a subscriber|"
-    r"(?:first-time|new) subscribers|(?:annual|monthly|digital) subscription|weekly pass|"
-    r"unlimited (?:digital )?access|newsletter sign-?up|sign up (?:for|to) (?:our|the) newsletter|"
+    r"(?:first-time|new) subscribers (?:also )?(?:get|receive)|weekly pass|"
+    r"unlimited digital access|newsletter sign-?up|sign up (?:for|to) (?:our|the) newsletter|"
     r"log in (?:for|to)|to view the full story|for the full story|to continue reading)\b"
     r"|\b(?:click here|tap here|download the .{0,40}apps?\b)"
     r"|\b(?:contact us|send us your|write to us|reach the reporters?|follow us|email us|"
@@ -98,7 +98,9 @@ _BOILERPLATE = re.compile(
     r"|\[email(?:&#160;|\s)protected\]|\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b"
     r"|^https?://\S+$"
     r"|\[(?:video|insight|reaction|pictures?|photos?|gallery|live|poll|revealed|explained)\]"
-    r"|(?:\.\.\.|…)\s*(?:more|read more)?$"
+    # A truncated teaser: "Yet, the... more", "The competition which is for teams in the..." (NFKC has
+    # turned "…" into "..."); not a quotation's "the deed…." nor a trailing " …".
+    r"|\.\.\.\s*(?:more|read more)$|\w\.\.\.$"
     r"|\b(?:did not|didn't|does not|doesn't) (?:immediately )?(?:respond|reply) to .{0,80}"
     r"requests? for comment\b|\bcould not (?:immediately )?be reached for comment\b"
     r"|^[—–-]\s*.{1,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}$"
@@ -106,9 +108,11 @@ _BOILERPLATE = re.compile(
     r"|^[a-z][\w .&:'-]{1,60} \d{1,4}, [a-z]?\d{1,6}(?:\s*[-–]\s*\d{1,6})? \((?:19|20)\d\d\)\.?$"
     r"|^(?:doi:|https?://doi\.org/)"
     r"|^(?:19|20)\d\d;\s*\d+(?:\(\d+\))?:\s*\d+(?:\s*[-–]\s*\d+)?\.?$|^\[\d{1,3}\]\s"
-    # A related-article link with its outlet: "Pandemic has exposed Britain's reality (The Guardian)".
-    r"|^[^.!?]{10,120} \((?:the )?[a-z][\w .&'-]{1,30}\)$"
+    r"|^(?:[—–-]\s*)?(?:video|gallery|slideshow)\s*:"
 )
+# A related-article link with its outlet: "Pandemic has exposed Britain's reality (The Guardian)"; on the
+# text itself, since the outlet is a name.
+_OUTLET_LINK = re.compile(r"^[^.!?]{10,120} \((?:The )?[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}\)$")
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -183,7 +187,7 @@ def fold(text: str) -> str:
 
 def is_boilerplate(text: str) -> bool:
     """True for a line or sentence of site furniture (copyright, contact, teaser, subscription pitch...)."""
-    return bool(_BOILERPLATE.search(" ".join(fold(text).split())))
+    return bool(_BOILERPLATE.search(" ".join(fold(text).split())) or _OUTLET_LINK.match(text.strip()))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.detection import detect_claims
-from claims.detection.evaluation import LabelRow, evaluate, project, read_labels, text_key
+from claims.detection.evaluation import LabelRow, evaluate, name_key, project, read_labels, text_key
 from sources.extraction import extract_html
 
 PAGE = """<html><head><title>Grain exports rise</title></head><body><article>
@@ -168,3 +168,12 @@ def test_the_repository_labels_file_is_well_formed_and_holds_no_article_text():
     test_pages = {row.page for row in rows if row.split == "test"}
     assert len(dev_pages) >= 10 and len(test_pages) >= 10 and not dev_pages & test_pages
     assert all(re.fullmatch(r"[0-9a-f]{16}", row.sha1) for row in rows)
+
+
+def test_claimant_names_compare_without_case_accents_possessives_or_a_courtesy_title():
+    assert name_key("Cmdr. Sean Robertson") == name_key("sean robertson")
+    assert name_key("José Álvarez") == name_key("Jose Alvarez")
+    assert name_key("China's commerce ministry") == name_key("China commerce ministry")
+    assert name_key("The Kremlin") == name_key("Kremlin")
+    # A role word glued to the name is a wrong claimant, not a spelling.
+    assert name_key("Executive Satya Nadella") != name_key("Satya Nadella")

@@ -33,6 +33,10 @@ SPLITS = ("dev", "test", "seed")
 SEED_PAGE = "seed-article.html"
 SEED_PATH = Path(__file__).resolve().parents[1] / "demo" / SEED_PAGE
 DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "bench" / "labels" / "news_checkworthiness.tsv"
+_TITLES = frozenset(
+    ["the", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "cmdr", "gen", "lt", "col", "sgt", "capt", "sen"]
+    + ["rep", "gov", "rev", "hon", "adm", "maj"]
+)
 _COLUMNS = ("split", "page", "start", "end", "sha1", "label", "claimant")
 
 
@@ -64,7 +68,9 @@ def name_key(name: str) -> str:
     ).casefold()
     words = re.sub(r"['’]s\b", "", ascii_only)
     words = re.sub(r"[^\w\s]", " ", words).split()
-    if len(words) > 1 and words[0] == "the":
+    # A courtesy or rank title is not part of the name ("Cmdr. Sean Robertson"); a role word glued to
+    # the name is ("Executive Satya Nadella" is wrong), so only these abbreviations go.
+    while len(words) > 1 and words[0] in _TITLES:
         words = words[1:]
     return " ".join(words)
 

@@ -4,12 +4,14 @@ Run from the project root: ``python bench/detection_rules.py --articles ../share
 [--split dev] [--model NAME]``. For each variant it prints precision, recall and F1 of the candidates on
 the split and on the seed article (labels: ``bench/labels/news_checkworthiness.tsv``). A variant is the
 model's own score with one rule of ``claims.detection.kinds.classify`` switched on or off; "model" is the
-score alone at the scorer's threshold, and "model@t" the score alone at threshold t. Tune on dev only.
+score alone at the scorer's threshold, and "model@t" the score alone at threshold t; "without-X" keeps
+every rule but X (quantity, event, reported speech, commentator, hedge, evaluative). Tune on dev only.
 """
 
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +29,32 @@ from claims.detection.evaluation import SEED_PAGE, evaluate, read_labels  # noqa
 from sources.extraction import extract_html  # noqa: E402
 
 ORIGINAL_ADJUST = pipeline._adjust
+ORIGINAL_CLASSIFY = pipeline.classify
+# Each rule the pipeline keeps, and how to switch it off: a cue forced false, or a speaker fact hidden.
+WITHOUT = {
+    "quantity": ("cue", "precise_number"),
+    "event": ("cue", "event"),
+    "hedge": ("cue", "hedge"),
+    "evaluative": ("cue", "evaluative"),
+    "reported-speech": ("speaker", "own_attribution"),
+    "commentator": ("speaker", "commentator"),
+}
+
+
+def without(rule: str):
+    """A replacement for ``pipeline.classify`` that ignores one rule's input."""
+    what, name = WITHOUT[rule]
+
+    def classify(cues, **speaker):
+        if what == "cue":
+            cues = replace(cues, **{name: False})
+        else:
+            speaker = {**speaker, name: False}
+            if name == "commentator":
+                speaker["opinion_verb"] = False
+        return ORIGINAL_CLASSIFY(cues, **speaker)
+
+    return classify
 
 
 def variant(rule: str, threshold: float):
@@ -77,18 +105,22 @@ def main() -> None:
     variants.append(("model", scorer.threshold))
     for t in filter(None, args.thresholds.split(",")):
         variants.append(("model", float(t)))
+    variants += [(f"without-{rule}", scorer.threshold) for rule in WITHOUT]
     try:
         for rule, threshold in variants:
-            pipeline._adjust = variant(rule, threshold)
+            if rule.startswith("without-"):
+                pipeline._adjust, pipeline.classify = ORIGINAL_ADJUST, without(rule.removeprefix("without-"))
+            else:
+                pipeline._adjust, pipeline.classify = variant(rule, threshold), ORIGINAL_CLASSIFY
             f = evaluate(chosen, detect, extract, articles)
             s = evaluate(seed, detect, extract, articles)
             name = rule if rule != "model" or threshold == scorer.threshold else f"model@{threshold:g}"
             print(
-                f"{name:16} {args.split}: P={f.precision:.3f} R={f.recall:.3f} F1={f.f1:.3f} "
+                f"{name:26} {args.split}: P={f.precision:.3f} R={f.recall:.3f} F1={f.f1:.3f} "
                 f"layout={f.layout_proposed:3}   seed: P={s.precision:.3f} R={s.recall:.3f}"
             )
     finally:
-        pipeline._adjust = ORIGINAL_ADJUST
+        pipeline._adjust, pipeline.classify = ORIGINAL_ADJUST, ORIGINAL_CLASSIFY
 
 
 if __name__ == "__main__":

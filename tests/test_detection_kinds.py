@@ -3,14 +3,13 @@ import pytest
 from claims.detection.kinds import classify, read_cues
 
 
-def kind_of(sentence, *, attributed=False, own=False, commentator=False, opinion_verb=False, cited=False):
+def kind_of(sentence, *, attributed=False, own=False, commentator=False, opinion_verb=False):
     return classify(
         read_cues(sentence),
         attributed=attributed,
         own_attribution=own,
         commentator=commentator,
         opinion_verb=opinion_verb,
-        cited=cited,
     )
 
 
@@ -106,7 +105,16 @@ def test_a_commentators_exact_figure_stays_checkable():
     assert (reading.kind, reading.opinion, reading.anchored) == ("attributed", False, True)
 
 
-def test_a_cited_source_anchors_a_plain_assertion_but_not_speculation():
-    assert kind_of("Chinese support for Russia is well documented.", cited=True).anchored
-    hedged = kind_of("Xi is likely to have come with his own program.", cited=True)
-    assert hedged.opinion and not hedged.anchored
+def test_a_cited_link_or_an_unnamed_group_leaves_the_score_to_the_scorer():
+    # Measured on the labelled news dev split, neither rule helped: the scorer decides alone.
+    plain = kind_of("Chinese support for Russia is well documented.")
+    assert not plain.anchored and not plain.opinion
+    group = kind_of("Experts think the balance of power favours Beijing.")
+    assert (group.kind, group.opinion, group.anchored) == ("opinion", False, False)
+
+
+def test_a_named_speakers_quotation_is_left_to_the_scorer_but_reported_speech_is_anchored():
+    quoted = kind_of('"They matter a lot to all of us," she said.', attributed=True, own=True)
+    assert (quoted.kind, quoted.anchored, quoted.opinion) == ("quote", False, False)
+    reported = kind_of("The Kremlin said talks would focus on trade.", attributed=True, own=True)
+    assert (reported.kind, reported.anchored) == ("attributed", True)

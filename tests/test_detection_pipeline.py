@@ -2,7 +2,7 @@ import pytest
 
 from claims.checkworthiness import get_scorer
 from claims.detection import DetectedSentence, detect_claims
-from sources.documents import Document
+from sources.documents import Document, Link
 from tests.fixtures.detection import document_with_links
 
 
@@ -103,3 +103,40 @@ def test_a_sentence_serialises_to_plain_data():
         "person": True,
     }
     assert data["text"] == sentence.text and data["cited_urls"] == []
+
+
+FURNITURE = (
+    "Grain exports rose 12% in March, the ministry said on Tuesday.\n"
+    "MORE: Wheat prices hit a record, could top $400 a tonne\n"
+    "Cоpyright © 2024 Grain Post. All rights reserved.\n"
+    "Additional reporting by Ana Diaz; Editing by Tom Lee\n"
+    "Nature 574, 16-17 (2019)\n"
+    "To view the full story, please subscribe to the Grain Post.\n"
+    "You can choose a $60 Annual Subscription or a $5 Weekly Pass."
+)
+
+
+def test_boilerplate_is_never_a_candidate_even_with_figures_and_a_confident_scorer():
+    sentences = detect_claims(Document(text=FURNITURE), scorer=FixedScorer(1.0))
+    candidates = [s.text for s in sentences if s.is_candidate]
+    assert candidates == ["Grain exports rose 12% in March, the ministry said on Tuesday."]
+    furniture = [s for s in sentences if s.role == "boilerplate"]
+    assert len(furniture) == 6 and all(s.checkworthiness == 0.0 for s in furniture)
+
+
+def test_a_quotation_of_feelings_is_no_longer_lifted_by_its_named_speaker():
+    text = "“They matter a lot to all of us here,” said Ana Diaz, the mayor of Springfield."
+    (low,) = detect_claims(Document(text=text), scorer=FixedScorer(0.1))
+    assert not low.is_candidate and low.checkworthiness == 0.1
+    reported = "The mayor of Springfield, Ana Diaz, said the council had approved the budget."
+    (anchored,) = detect_claims(Document(text=reported), scorer=FixedScorer(0.1))
+    assert anchored.is_candidate
+
+
+def test_a_cited_link_alone_no_longer_makes_a_teaser_a_candidate():
+    text = "Read our guide to winter coats for this season and the next one."
+    link = Link(
+        url="https://example.org/coats", text="guide", start=text.index("guide"), end=text.index(" to winter")
+    )
+    (teaser,) = detect_claims(Document(text=text, links=[link]), scorer=FixedScorer(0.1))
+    assert teaser.cited_urls == ["https://example.org/coats"] and not teaser.is_candidate

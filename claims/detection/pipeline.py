@@ -5,7 +5,7 @@ Check-worthiness is the scorer's score adjusted by what the rules are sure of:
 * opinion and speculation (a commentator's analysis; hedged or evaluative wording with nothing checkable)
   are scaled into ``[0, OPINION_CEILING * threshold)``: never candidates, still ranked among themselves;
 * a sentence anchored in something checkable (an exact quantity, a dated or reported past event, a
-  statement its speaker is named for, a source it cites without hedging) is raised to at least
+  statement reported in indirect speech with its speaker named) is raised to at least
   ``threshold + ANCHOR_MARGIN * (1 - threshold)``, less ``HEDGE_PENALTY`` above that floor when it also
   hedges or judges;
 * anything else keeps the scorer's score.
@@ -70,7 +70,7 @@ def detect_claims(document: Document, *, scorer: Scorer | None = None) -> list[D
     )
     urls = cited_urls([(p.start, p.end) for p in pieces], document.links, len(text))
     body = [i for i, piece in enumerate(pieces) if piece.role == "body"]
-    analysed = _analyse([pieces[i] for i in body], [bool(urls[i]) for i in body], scorer or get_scorer())
+    analysed = _analyse([pieces[i] for i in body], scorer or get_scorer())
     results = [
         DetectedSentence(text[p.start : p.end], p.start, p.end, p.role, "other", 0.0, False, None, urls[i])
         for i, p in enumerate(pieces)
@@ -82,9 +82,7 @@ def detect_claims(document: Document, *, scorer: Scorer | None = None) -> list[D
     return results
 
 
-def _analyse(
-    pieces: list[Piece], cited: list[bool], scorer: Scorer
-) -> list[tuple[str, float, bool, ClaimantMention | None]]:
+def _analyse(pieces: list[Piece], scorer: Scorer) -> list[tuple[str, float, bool, ClaimantMention | None]]:
     if not pieces:
         return []
     texts = [piece.clean for piece in pieces]
@@ -93,9 +91,7 @@ def _analyse(
     claimants = resolve(attributions, [piece.paragraph for piece in pieces], texts)
     threshold = scorer.threshold
     results = []
-    for sentence, score, attribution, claimant, has_link in zip(
-        texts, scores, attributions, claimants, cited, strict=True
-    ):
+    for sentence, score, attribution, claimant in zip(texts, scores, attributions, claimants, strict=True):
         own = attribution is not None and not attribution.generic
         reading = classify(
             read_cues(sentence),
@@ -103,7 +99,6 @@ def _analyse(
             own_attribution=own and claimant is not None,
             commentator=(claimant is not None and claimant.commentator),
             opinion_verb=attribution is not None and attribution.opinion_verb,
-            cited=has_link,
         )
         adjusted = _adjust(
             float(score), threshold, opinion=reading.opinion, anchored=reading.anchored, hedged=reading.hedged

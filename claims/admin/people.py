@@ -1,6 +1,5 @@
 """Claimants and tags: small lookup tables, each linking to its claims in the changelist."""
 
-
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery

@@ -9,6 +9,7 @@ changes between the two lookups (rebinding) can make a fetch fail, never reach a
 
 import concurrent.futures
 import ipaddress
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -53,8 +54,16 @@ def forbidden_reason(ip: IPAddress) -> str | None:
 
 
 # getaddrinfo cannot be given a timeout; a lookup bounded by the caller's deadline runs here and is
-# abandoned (left to finish in the background) when the deadline passes first.
-_resolver = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="ssrf-dns")
+# abandoned (left to finish in the background) when the deadline passes first. Made again in a forked
+# child (Celery prefork, gunicorn): the parent's threads do not exist there, but its pool would wait
+# for them.
+def _new_resolver() -> None:
+    global _resolver
+    _resolver = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="ssrf-dns")
+
+
+_new_resolver()
+os.register_at_fork(after_in_child=_new_resolver)
 
 
 def resolve(host: str, port: int, *, timeout: float | None = None) -> list[IPAddress]:

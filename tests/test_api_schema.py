@@ -92,7 +92,7 @@ def test_api_answers_an_editor_without_server_errors_and_as_documented(case, edi
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 @override_settings(API_THROTTLE_RATES=HIGH_RATES)
 def test_api_answers_a_reviewer_without_server_errors(case, reviewer_token):
     if case.headers and "Idempotency-Key" in case.headers:

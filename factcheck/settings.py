@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "factcheck.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # 400 for NUL characters in the URL, query string or form fields, which PostgreSQL cannot store.
+    "factcheck.nul_bytes.RefuseNulBytesMiddleware",
     # Answers anonymous reads of public verdicts from Redis (headers included) before the rest (docs/api.md).
     "claims.api.public_cache.PublicVerdictCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -450,7 +452,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # orjson: the same bytes as DRF's JSONRenderer, faster (claims/api/renderers.py).
     "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's, plus 400 for NUL characters and deep nesting (claims/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonThrottle", "claims.api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",

@@ -19,7 +19,25 @@ class FetchError(Exception):
 
 
 class BlockedURL(FetchError):
-    """The URL points at an address or port the fetcher must never reach (the SSRF guard)."""
+    """The URL points at an address or port the fetcher must never reach (the SSRF guard).
+
+    The reason starts with ``BLOCKED_MARK`` so that texts quoting it (a source's ``last_error``, an
+    article's ``analysis_error``) can be shown to callers who are not staff without its detail, which
+    names internal hosts and what they resolve to (``redact_blocked``).
+    """
+
+    def __init__(self, reason: str, **kwargs):
+        super().__init__(reason if reason.startswith(BLOCKED_MARK) else BLOCKED_MARK + reason, **kwargs)
+
+
+BLOCKED_MARK = "refused by the address guard: "
+BLOCKED_PUBLIC_REASON = "refused by the address guard (the URL does not lead to a public web address)."
+
+
+def redact_blocked(text: str) -> str:
+    """Return ``text`` with an address-guard refusal it quotes (always its tail) replaced by a generic one."""
+    at = text.find(BLOCKED_MARK)
+    return text if at < 0 else text[:at] + BLOCKED_PUBLIC_REASON
 
 
 class RobotsDisallowed(FetchError):

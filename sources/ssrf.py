@@ -7,7 +7,9 @@ refuses private addresses again and connects to exactly the address it checked: 
 changes between the two lookups (rebinding) can make a fetch fail, never reach a private address.
 """
 
+import concurrent.futures
 import ipaddress
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -51,16 +53,36 @@ def forbidden_reason(ip: IPAddress) -> str | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+# getaddrinfo cannot be given a timeout; a lookup bounded by the caller's deadline runs here and is
+# abandoned (left to finish in the background) when the deadline passes first. Made again in a forked
+# child (Celery prefork, gunicorn): the parent's threads do not exist there, but its pool would wait
+# for them.
+def _new_resolver() -> None:
+    global _resolver
+    _resolver = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="ssrf-dns")
+
+
+_new_resolver()
+os.register_at_fork(after_in_child=_new_resolver)
+
+
+def resolve(host: str, port: int, *, timeout: float | None = None) -> list[IPAddress]:
     """Resolve ``host`` to all its addresses (numeric spellings included); raise on failure.
 
     getaddrinfo applies inet_aton rules, so "2130706433", "0x7f.1" and "0177.0.0.1" come back as the
-    address they spell, and the check below judges the address, never the spelling.
+    address they spell, and the check below judges the address, never the spelling. With ``timeout``,
+    a lookup that takes longer raises TransientFetchError.
     """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if timeout is None:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        else:
+            lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+            infos = lookup.result(timeout=timeout)
     except (socket.gaierror, UnicodeError) as exc:
         raise TransientFetchError(f"cannot resolve host {host!r}: {exc}") from None
+    except concurrent.futures.TimeoutError:
+        raise TransientFetchError(f"resolving {host!r} took longer than {timeout:.1f}s") from None
     addresses = []
     for _family, _type, _proto, _name, sockaddr in infos:
         addresses.append(ipaddress.ip_address(sockaddr[0].split("%", 1)[0]))
@@ -72,10 +94,11 @@ def port_allowed(port: int) -> bool:
     return "*" in allowed or port in allowed
 
 
-def check_url(url: str) -> None:
+def check_url(url: str, *, timeout: float | None = None) -> None:
     """Raise BlockedURL unless ``url`` is http(s) on an allowed port of a host with only public addresses.
 
-    Raises InvalidURL for a malformed URL and TransientFetchError when the host does not resolve.
+    Raises InvalidURL for a malformed URL and TransientFetchError when the host does not resolve (within
+    ``timeout`` seconds, when given).
     """
     try:
         parts = urlsplit(url)
@@ -91,7 +114,7 @@ def check_url(url: str) -> None:
     port = port if port is not None else DEFAULT_PORTS[scheme]
     if not port_allowed(port):
         raise BlockedURL(f"port {port} is not allowed (FETCH_ALLOWED_PORTS)")
-    for ip in resolve(host, port):
+    for ip in resolve(host, port, timeout=timeout):
         reason = forbidden_reason(ip)
         if reason:
             raise BlockedURL(f"{host} resolves to {ip}, a {reason}")

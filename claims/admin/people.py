@@ -1,5 +1,6 @@
 """Claimants and tags: small lookup tables, each linking to its claims in the changelist."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
@@ -9,8 +10,35 @@ from claims import similar
 from claims.models import Claim, Claimant, Tag
 
 
+class _AliasesField(forms.JSONField):
+    """A JSON list of names; empty means none. Django's JSONField form field turns an empty box into
+    None (an IntegrityError on the NOT NULL column) and lets through any JSON, however deep."""
+
+    def to_python(self, value):
+        try:
+            aliases = super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError("Nested too deeply: give a list of names.") from None
+        if aliases is None:
+            return []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise forms.ValidationError('Give a list of names, e.g. ["Mr. Sussex", "J. Sussex"].')
+        if any("\x00" in a for a in aliases):
+            raise forms.ValidationError("NUL characters are not allowed.")
+        return aliases
+
+
+class ClaimantForm(forms.ModelForm):
+    aliases = _AliasesField(required=False, help_text=Claimant._meta.get_field("aliases").help_text)
+
+    class Meta:
+        model = Claimant
+        fields = ("name", "normalized_name", "kind", "description", "aliases")
+
+
 @admin.register(Claimant)
 class ClaimantAdmin(admin.ModelAdmin):
+    form = ClaimantForm
     list_display = ("name", "kind", "description", "claims_link")
     list_filter = ("kind",)
     search_fields = ("name", "normalized_name", "description")

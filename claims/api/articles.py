@@ -15,6 +15,7 @@ from claims.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentWritesMixin
 from claims.api.pagination import IdCursorPagination
 from claims.ingestion import Submission, submit_article
 from claims.models import Article
+from sources.errors import redact_blocked
 
 
 class ArticleSubmitSerializer(serializers.Serializer):
@@ -42,6 +43,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-v1:article-detail", help_text="Poll this.")
     source_url = serializers.SerializerMethodField()
     claims = serializers.IntegerField(source="claim_count", read_only=True, help_text="Claims found so far.")
+    analysis_error = serializers.SerializerMethodField(
+        help_text="Why the analysis failed or waits, if it does."
+    )
 
     class Meta:
         model = Article
@@ -60,6 +64,14 @@ class ArticleSerializer(serializers.ModelSerializer):
             "claims",
         ]
         read_only_fields = fields
+
+    def get_analysis_error(self, article) -> str:
+        # Address-guard refusals name internal hosts and their addresses: a map of the inside for
+        # anyone who can submit URLs. Staff keep the detail to fix a real source.
+        request = self.context.get("request")
+        if request is not None and request.user.is_staff:
+            return article.analysis_error
+        return redact_blocked(article.analysis_error)
 
     def get_source_url(self, article) -> str:
         return article.source.url if article.source_id else ""

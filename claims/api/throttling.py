@@ -2,14 +2,19 @@
 
 DRF's own throttles copy their rates when the module is imported; these read the setting on each request,
 so deployments and tests can change them without reloading code. A refused request gets 429 with
-``Retry-After`` (seconds).
+``Retry-After`` (seconds). Counters live in Redis, or per process while it is unreachable
+(``factcheck.cache.CountersWithLocalFallback``): an outage must not lift the limits.
 """
 
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from factcheck.cache import throttle_counters
+
 
 class _RateFromSettings:
+    cache = throttle_counters
+
     def get_rate(self):
         return settings.API_THROTTLE_RATES[self.scope]
 

@@ -9,6 +9,8 @@ Interface used by detection (and anything else):
 
 Models (docs/checkworthiness.md is the model card):
 - ``linear``: hashed word/char n-gram logistic regression, numpy only, shipped as ``linear.npz``.
+- ``transformer``: all-MiniLM-L6-v2 fine-tuned on the train sets, run as int8 ONNX with onnxruntime
+  (base dependencies), shipped as ``transformer.onnx``.
 - ``semantic``: frozen all-MiniLM-L6-v2 sentence embeddings plus a small trained head (``semantic.npz``);
   needs the ``semantic`` extra. When the extra is missing, ``get_scorer`` logs a warning and falls back
   to ``linear``.
@@ -23,7 +25,7 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-MODELS = ("linear", "semantic", "placeholder")
+MODELS = ("linear", "semantic", "transformer", "placeholder")
 
 
 class Scorer(Protocol):
@@ -71,6 +73,10 @@ def load_scorer(name: str) -> Scorer:
         from claims.checkworthiness.linear import LinearScorer
 
         return LinearScorer.load()
+    if name == "transformer":
+        from claims.checkworthiness.transformer import TransformerScorer
+
+        return TransformerScorer.load()
     if name == "semantic":
         from claims.checkworthiness.semantic import SemanticScorer
 

@@ -89,7 +89,7 @@ def load_scorer(name: str) -> Scorer:
 @lru_cache(maxsize=1)
 def get_scorer() -> Scorer:
     """Return the configured scorer, falling back to ``linear`` (with a warning) if its extra is missing."""
-    name = getattr(settings, "CHECKWORTHINESS_MODEL", "linear")
+    name = getattr(settings, "CHECKWORTHINESS_MODEL", "transformer")
     try:
         return load_scorer(name)
     except ModelUnavailable as exc:

@@ -136,7 +136,9 @@ def fit(
     groups = [
         {
             "params": [
-                p for n, p in model.named_parameters() if p.requires_grad and not any(k in n for k in no_decay)
+                p
+                for n, p in model.named_parameters()
+                if p.requires_grad and not any(k in n for k in no_decay)
             ],
             "weight_decay": WEIGHT_DECAY,
         },
@@ -172,7 +174,9 @@ def fit(
             running += loss.item()
             if step % 100 == 0:
                 rate = step * BATCH_SIZE / (time.monotonic() - started)
-                log(f"  epoch {epoch} step {step}/{len(batches)} loss {running / 100:.4f} ({rate:.0f} sent/s)")
+                log(
+                    f"  epoch {epoch} step {step}/{len(batches)} loss {running / 100:.4f} ({rate:.0f} sent/s)"
+                )
                 running = 0.0
         if on_epoch:
             on_epoch(epoch, model)

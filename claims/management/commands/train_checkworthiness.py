@@ -42,7 +42,10 @@ class Command(BaseCommand):
             help="transformer: learning rate to cross-validate; repeat to compare several (default 5e-5)",
         )
         parser.add_argument(
-            "--epochs", type=int, default=2, help="transformer: most epochs cross-validated (1..N are compared)"
+            "--epochs",
+            type=int,
+            default=2,
+            help="transformer: most epochs cross-validated (1..N are compared)",
         )
         parser.add_argument("--work-dir", help="transformer: where the exported ONNX files go before copying")
 

@@ -71,7 +71,9 @@ def main() -> None:
             labels = [int(label == "1") for _text, label in items]
             scores = scorer.score([text for text, _label in items])
             fig = binary_figures(labels, scores, scorer.threshold)
-            layout = sum(1 for (_t, lab), s in zip(items, scores) if lab == "L" and s >= scorer.threshold)
+            layout = sum(
+                1 for (_t, lab), s in zip(items, scores, strict=True) if lab == "L" and s >= scorer.threshold
+            )
             print(
                 f"{name:12s} {split:5s} n={len(items):4d} pos={fig.support:4d} P={fig.precision:.3f} "
                 f"R={fig.recall:.3f} F1={fig.f1:.3f} AP={average_precision(labels, scores):.3f} "

@@ -379,8 +379,8 @@ EVIDENCE_SUGGESTIONS_PER_SOURCE = env_int("EVIDENCE_SUGGESTIONS_PER_SOURCE", 3, 
 EVIDENCE_SUGGESTION_MIN_SCORE = env_float("EVIDENCE_SUGGESTION_MIN_SCORE", 0.15, minimum=0.0)
 
 # --- check-worthiness (claims.checkworthiness; docs/checkworthiness.md) -------------------------
-# "transformer" (int8 ONNX, the default) and "linear" ship with the base install; "semantic" needs the `semantic` extra
-# and falls back to "linear" (with a logged warning) where it is not installed.
+# "transformer" (int8 ONNX, the default) and "linear" ship with the base install; "semantic" needs the
+# `semantic` extra and falls back to "linear" (with a logged warning) where it is not installed.
 CHECKWORTHINESS_MODEL = (env_str("CHECKWORTHINESS_MODEL") or "transformer").strip().lower()
 if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "transformer", "placeholder"):
     raise ImproperlyConfigured(

@@ -124,7 +124,7 @@ def fit(
     on_epoch=None,
     log=print,
 ):
-    """Train a fresh classifier; call ``on_epoch(epoch, model)`` after each epoch; stop after ``stop_after``."""
+    """Train a fresh classifier, calling ``on_epoch(epoch, model)`` after each of ``stop_after`` epochs."""
     torch, transformers, _base = _torch()
     random.seed(seed)
     torch.manual_seed(seed)
@@ -200,7 +200,7 @@ def cross_validate(
             log(f"lr {lr} fold {fold}/{folds}: {len(fit_at)} train, {len(held_at)} held out")
             held = [encoded[i] for i in held_at]
 
-            def score_held(epoch, model, held=held, held_at=held_at):
+            def score_held(epoch, model, held=held, held_at=held_at, oof=oof, fold=fold):
                 oof[epoch - 1, held_at] = predict(model, held, tokenizer.pad_token_id)
                 threshold, f1 = best_threshold(labels[held_at].tolist(), oof[epoch - 1, held_at].tolist())
                 log(f"  fold {fold} epoch {epoch}: held-out best F1 {f1:.4f}")

@@ -43,7 +43,7 @@ class TransformerScorer:
         meta_path: str | Path = META_PATH,
         threads: int | None = None,
     ) -> "TransformerScorer":
-        """Load the model; ModelUnavailable without onnxruntime/tokenizers, OSError/ValueError on bad files."""
+        """Load the model; ModelUnavailable without onnxruntime/tokenizers, OSError/ValueError if bad."""
         try:
             import onnxruntime
             from tokenizers import Tokenizer

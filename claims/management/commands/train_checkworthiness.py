@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.checkworthiness import ModelUnavailable
-from claims.checkworthiness.finetune import FinetuneUnavailable
 from claims.checkworthiness.dataset import DatasetError, read_many, read_tsv
+from claims.checkworthiness.finetune import FinetuneUnavailable
 from claims.checkworthiness.metrics import average_precision, binary_figures
 from claims.checkworthiness.training import DEFAULT_C, FOLDS, SEED, TrainingUnavailable
 

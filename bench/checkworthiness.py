@@ -44,7 +44,7 @@ def bench(name: str, texts: list[str], repeats: int) -> None:
     try:
         scorer = load_scorer(name)
     except ModelUnavailable as exc:
-        print(f"{name:10s} unavailable: {exc}")
+        print(f"{name:11s} unavailable: {exc}")
         return
     load_ms = (time.perf_counter() - started) * 1000
     scorer.score(texts[:4])  # warm-up: first calls pay for lazy allocations
@@ -63,7 +63,7 @@ def bench(name: str, texts: list[str], repeats: int) -> None:
     one_by_one.sort()
     # CPU time is printed too: on a busy machine wall time mostly measures waiting for a core.
     print(
-        f"{name:10s} load {load_ms:8.1f} ms | one sentence per call: median "
+        f"{name:11s} load {load_ms:8.1f} ms | one sentence per call: median "
         f"{statistics.median(one_by_one):.3f} ms, p95 {one_by_one[int(len(one_by_one) * 0.95)]:.3f} ms, "
         f"cpu {cpu_one:.3f} ms | batch of {len(texts)}: {min(batch):.3f} ms/sentence, "
         f"{1000 / min(batch):.0f} sentences/s"

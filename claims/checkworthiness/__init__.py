@@ -5,7 +5,7 @@ Interface used by detection (and anything else):
     scorer = get_scorer()            # loaded once per process (the model named by CHECKWORTHINESS_MODEL)
     scorer.threshold                 # float: scores >= threshold are claim candidates
     scorer.score(["s1", "s2"])       # list[float], one per sentence, each in [0, 1]
-    scorer.name                      # str: "linear" (default) or "semantic"
+    scorer.name                      # str: "transformer" (default), "linear", "semantic", "placeholder"
 
 Models (docs/checkworthiness.md is the model card):
 - ``linear``: hashed word/char n-gram logistic regression, numpy only, shipped as ``linear.npz``.

@@ -1,6 +1,7 @@
 """Print per-sentence check-worthiness scoring latency (and load time) for each available model.
 
-Run from the repository root: ``python bench/checkworthiness.py [--sentences N] [--models linear,semantic]``.
+Run from the repository root:
+``python bench/checkworthiness.py [--sentences N] [--models linear,transformer,semantic]``.
 Sentences come from the demo article when present, else from built-in examples, so no shared data is needed.
 """
 
@@ -43,7 +44,7 @@ def bench(name: str, texts: list[str], repeats: int) -> None:
     try:
         scorer = load_scorer(name)
     except ModelUnavailable as exc:
-        print(f"{name:10s} unavailable: {exc}")
+        print(f"{name:11s} unavailable: {exc}")
         return
     load_ms = (time.perf_counter() - started) * 1000
     scorer.score(texts[:4])  # warm-up: first calls pay for lazy allocations
@@ -62,9 +63,10 @@ def bench(name: str, texts: list[str], repeats: int) -> None:
     one_by_one.sort()
     # CPU time is printed too: on a busy machine wall time mostly measures waiting for a core.
     print(
-        f"{name:10s} load {load_ms:8.1f} ms | one sentence per call: median "
+        f"{name:11s} load {load_ms:8.1f} ms | one sentence per call: median "
         f"{statistics.median(one_by_one):.3f} ms, p95 {one_by_one[int(len(one_by_one) * 0.95)]:.3f} ms, "
-        f"cpu {cpu_one:.3f} ms | batch of {len(texts)}: {min(batch):.3f} ms/sentence"
+        f"cpu {cpu_one:.3f} ms | batch of {len(texts)}: {min(batch):.3f} ms/sentence, "
+        f"{1000 / min(batch):.0f} sentences/s"
     )
 
 
@@ -72,7 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sentences", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--models", default="linear,semantic")
+    parser.add_argument("--models", default="linear,transformer,semantic")
     args = parser.parse_args()
     texts = sentences(args.sentences)
     print(f"{len(texts)} sentences, mean {statistics.mean(len(t) for t in texts):.0f} characters")

@@ -381,13 +381,16 @@ EVIDENCE_SUGGESTIONS_PER_SOURCE = env_int("EVIDENCE_SUGGESTIONS_PER_SOURCE", 3, 
 EVIDENCE_SUGGESTION_MIN_SCORE = env_float("EVIDENCE_SUGGESTION_MIN_SCORE", 0.15, minimum=0.0)
 
 # --- check-worthiness (claims.checkworthiness; docs/checkworthiness.md) -------------------------
-# "linear" ships with the base install; "semantic" needs the `semantic` extra and falls back to "linear"
-# (with a logged warning) where it is not installed.
-CHECKWORTHINESS_MODEL = (env_str("CHECKWORTHINESS_MODEL") or "linear").strip().lower()
-if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "placeholder"):
+# "transformer" (int8 ONNX, the default) and "linear" ship with the base install; "semantic" needs the
+# `semantic` extra and falls back to "linear" (with a logged warning) where it is not installed.
+CHECKWORTHINESS_MODEL = (env_str("CHECKWORTHINESS_MODEL") or "transformer").strip().lower()
+if CHECKWORTHINESS_MODEL not in ("linear", "semantic", "transformer", "placeholder"):
     raise ImproperlyConfigured(
-        f"CHECKWORTHINESS_MODEL must be linear, semantic or placeholder, got {CHECKWORTHINESS_MODEL!r}"
+        "CHECKWORTHINESS_MODEL must be linear, semantic, transformer or placeholder, "
+        f"got {CHECKWORTHINESS_MODEL!r}"
     )
+# onnxruntime intra-op threads for the transformer model (per process; docs/checkworthiness.md, Speed).
+CHECKWORTHINESS_THREADS = env_int("CHECKWORTHINESS_THREADS", 1, minimum=1)
 # torch intra-op threads for the semantic encoder (process-wide; see docs/checkworthiness.md, Speed).
 CHECKWORTHINESS_TORCH_THREADS = env_int("CHECKWORTHINESS_TORCH_THREADS", 1, minimum=1)
 # --- API, public pages, feeds and webhooks (claims.api, claims.webhooks; see docs/api.md) ---------

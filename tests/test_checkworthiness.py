@@ -31,9 +31,9 @@ NOT_CLAIMS = [
 ]
 
 
-def test_default_scorer_is_the_shipped_linear_model_loaded_once():
+def test_default_scorer_is_the_shipped_transformer_model_loaded_once():
     scorer = get_scorer()
-    assert scorer.name == "linear"
+    assert scorer.name == "transformer"
     assert scorer is get_scorer()
     assert 0.0 < scorer.threshold < 1.0
 

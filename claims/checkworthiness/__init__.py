@@ -5,10 +5,12 @@ Interface used by detection (and anything else):
     scorer = get_scorer()            # loaded once per process (the model named by CHECKWORTHINESS_MODEL)
     scorer.threshold                 # float: scores >= threshold are claim candidates
     scorer.score(["s1", "s2"])       # list[float], one per sentence, each in [0, 1]
-    scorer.name                      # str: "linear" (default) or "semantic"
+    scorer.name                      # str: "transformer" (default), "linear", "semantic", "placeholder"
 
 Models (docs/checkworthiness.md is the model card):
 - ``linear``: hashed word/char n-gram logistic regression, numpy only, shipped as ``linear.npz``.
+- ``transformer``: all-MiniLM-L6-v2 fine-tuned on the train sets, run as int8 ONNX with onnxruntime
+  (base dependencies), shipped as ``transformer.onnx``.
 - ``semantic``: frozen all-MiniLM-L6-v2 sentence embeddings plus a small trained head (``semantic.npz``);
   needs the ``semantic`` extra. When the extra is missing, ``get_scorer`` logs a warning and falls back
   to ``linear``.
@@ -23,7 +25,7 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-MODELS = ("linear", "semantic", "placeholder")
+MODELS = ("linear", "semantic", "transformer", "placeholder")
 
 
 class Scorer(Protocol):
@@ -71,6 +73,10 @@ def load_scorer(name: str) -> Scorer:
         from claims.checkworthiness.linear import LinearScorer
 
         return LinearScorer.load()
+    if name == "transformer":
+        from claims.checkworthiness.transformer import TransformerScorer
+
+        return TransformerScorer.load()
     if name == "semantic":
         from claims.checkworthiness.semantic import SemanticScorer
 
@@ -83,7 +89,7 @@ def load_scorer(name: str) -> Scorer:
 @lru_cache(maxsize=1)
 def get_scorer() -> Scorer:
     """Return the configured scorer, falling back to ``linear`` (with a warning) if its extra is missing."""
-    name = getattr(settings, "CHECKWORTHINESS_MODEL", "linear")
+    name = getattr(settings, "CHECKWORTHINESS_MODEL", "transformer")
     try:
         return load_scorer(name)
     except ModelUnavailable as exc:

@@ -7,10 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.checkworthiness import ModelUnavailable
 from claims.checkworthiness.dataset import DatasetError, read_many, read_tsv
+from claims.checkworthiness.finetune import FinetuneUnavailable
 from claims.checkworthiness.metrics import average_precision, binary_figures
 from claims.checkworthiness.training import DEFAULT_C, FOLDS, SEED, TrainingUnavailable
 
-TRAINABLE = ("linear", "semantic")
+TRAINABLE = ("linear", "semantic", "transformer")
 
 
 class Command(BaseCommand):
@@ -34,6 +35,19 @@ class Command(BaseCommand):
             "--folds", type=int, default=FOLDS, help="cross-validation folds for the threshold"
         )
         parser.add_argument("--seed", type=int, default=SEED)
+        parser.add_argument(
+            "--lr",
+            type=float,
+            action="append",
+            help="transformer: learning rate to cross-validate; repeat to compare several (default 5e-5)",
+        )
+        parser.add_argument(
+            "--epochs",
+            type=int,
+            default=2,
+            help="transformer: most epochs cross-validated (1..N are compared)",
+        )
+        parser.add_argument("--work-dir", help="transformer: where the exported ONNX files go before copying")
 
     def handle(self, *args, **options):
         try:
@@ -42,7 +56,7 @@ class Command(BaseCommand):
             train = read_many(options["train"])
             dev = read_tsv(options["dev"]) if options["dev"] else None
             arrays, report, scorer_class, default_path = self._train(train, options)
-        except (DatasetError, TrainingUnavailable, ModelUnavailable, ValueError) as exc:
+        except (DatasetError, TrainingUnavailable, FinetuneUnavailable, ModelUnavailable, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         output = options["output"] or default_path
         report["train_files"] = [Path(path).name for path in options["train"]]
@@ -60,6 +74,23 @@ class Command(BaseCommand):
 
             arrays, report = train_linear(train, c=options["c"], folds=options["folds"], seed=options["seed"])
             return arrays, report, LinearScorer, MODEL_PATH
+        if options["model"] == "transformer":
+            import tempfile
+
+            from claims.checkworthiness.finetune import train_transformer
+            from claims.checkworthiness.transformer import MODEL_PATH, TransformerScorer
+
+            work_dir = Path(options["work_dir"] or tempfile.mkdtemp(prefix="checkworthiness-"))
+            arrays, report = train_transformer(
+                train,
+                folds=options["folds"],
+                seed=options["seed"],
+                lrs=options["lr"] or [5e-5],
+                max_epochs=options["epochs"],
+                work_dir=work_dir,
+                log=lambda message: self.stderr.write(message),
+            )
+            return arrays, report, TransformerScorer, MODEL_PATH
         from claims.checkworthiness.semantic import HEAD_PATH, SemanticScorer, train_semantic
 
         arrays, report = train_semantic(train, folds=options["folds"], seed=options["seed"])

@@ -44,3 +44,10 @@ class StaleVersion(DomainError):
 
     code = "conflict"
     http_status = 409
+
+
+class ContentConflict(DomainError):
+    """The request would replace what another caller stored, and the caller may not (an article's content)."""
+
+    code = "content_conflict"
+    http_status = 409

@@ -27,8 +27,9 @@ from django.utils import timezone
 from claims import services
 from claims.detection import DetectedSentence, detect_claims
 from claims.detection.claimants import normalize_name
-from claims.errors import InvalidInput
+from claims.errors import ContentConflict, InvalidInput
 from claims.models import Article, Claim, Claimant
+from claims.permissions import is_editor
 from factcheck.durability import derived_writes
 from factcheck.queueing import enqueue_on_commit
 from sources import services as source_services
@@ -90,7 +91,9 @@ def _source_for(url: str) -> Source:
 def submit_article(*, submission: Submission, actor=None, run_now: bool = False) -> Article:
     """Record an article for analysis and queue it (or run it in-process with ``run_now``).
 
-    Raises InvalidInput for an empty, binary or oversized document, a malformed URL, or no input.
+    Raises InvalidInput for an empty, binary or oversized document, a malformed URL, or no input;
+    ContentConflict when a caller without the editor role sends a document for a URL whose stored
+    content (or article) came from someone else. ``actor`` None is the operator or the system.
     """
     if submission.html is None and submission.text is None:
         if not submission.url:
@@ -134,6 +137,7 @@ def _submit_url(submission: Submission, *, actor, run_now: bool) -> Article:
         article, _ = Article.objects.get_or_create(
             source=source, defaults={"input_kind": Article.InputKind.URL, "submitted_by": actor}
         )
+        _record_submitter(article, actor)
         Article.objects.filter(pk=article.pk).update(
             analysis_state=Article.AnalysisState.QUEUED, analysis_error=""
         )
@@ -173,6 +177,11 @@ def _store_submission(
     # One transaction (one commit) for the source, its snapshot and the article.
     with transaction.atomic():
         source = _source_for(submission.url) if submission.url else _local_source(sha256)
+        trusted = actor is None or is_editor(actor)
+        if submission.url and not trusted:
+            # Before the snapshot is recorded: a new snapshot of a source is what evidence pins and what
+            # flags published claims needs-update, so refusing afterwards would already be too late.
+            _refuse_replacement(source, sha256=sha256, actor=actor)
         snapshot, snapshot_created = source_services.record_snapshot(
             source=source, body=body, content_type=content_type, final_url=submission.url
         )
@@ -190,17 +199,40 @@ def _store_submission(
                 title=submission.title,
                 published_at=submission.published_at,
             )
-        elif article.snapshot_id == snapshot.pk and article.analysis_state == Article.AnalysisState.DONE:
+        _record_submitter(article, actor)
+        if article.snapshot_id == snapshot.pk and article.analysis_state == Article.AnalysisState.DONE:
             return article, None  # the same content again: nothing to do
         if not created:  # a new article was just inserted queued, with these values
             article.content_sha256 = sha256
-            article.title = submission.title or article.title
-            article.published_at = submission.published_at or article.published_at
+            if trusted:  # the public verdict page shows them: only editors change another's title
+                article.title = submission.title or article.title
+                article.published_at = submission.published_at or article.published_at
             article.analysis_state = Article.AnalysisState.QUEUED
             article.analysis_error = ""
             article.save()
         _queue_analysis(article.pk, run_now=run_now)
     return article, (snapshot if snapshot_created else None)
+
+
+def _record_submitter(article: Article, actor) -> None:
+    # Who may follow the article through the API (docs/api.md): everyone who submitted it.
+    if actor is not None:
+        article.submitters.add(actor)
+
+
+def _refuse_replacement(source: Source, *, sha256: str, actor) -> None:
+    """ContentConflict when the document would replace content or an article another caller stored."""
+    current = source.current_snapshot_id and Snapshot.objects.filter(pk=source.current_snapshot_id).first()
+    article = Article.objects.filter(source=source).first()
+    foreign_article = (
+        article is not None and article.submitted_by_id != actor.pk and article.content_sha256 != sha256
+    )
+    if (current and current.sha256 != sha256) or foreign_article:
+        raise ContentConflict(
+            "This URL already has stored content that differs from the document sent; only an editor "
+            "may replace it. Send the URL alone to have it fetched again from the site.",
+            field="url",
+        )
 
 
 def _set_state(article_id: int, state: str, error: str = "") -> None:

@@ -48,6 +48,12 @@ class Article(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
+    submitters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Everyone who submitted it (the same URL or content); they may follow it in the API.",
+    )
     analysis_state = models.CharField(
         max_length=12, choices=AnalysisState.choices, default=AnalysisState.QUEUED
     )

@@ -415,6 +415,64 @@ def claim_reopen(*, claim, actor, comment="", expected_version=None) -> Claim:
     return claim
 
 
+EDITABLE_CLAIM_FIELDS = ("text", "restatement", "claimant", "kind", "priority")
+# What the public verdict, /checks/{id}/ and ClaimReview show of the claim itself.
+PUBLIC_CLAIM_FIELDS = ("text", "restatement", "claimant", "kind")
+
+
+def claim_has_public_verdict(claim_id: int) -> bool:
+    """Whether the claim has a published verdict (public whatever the claim's status, e.g. reopened)."""
+    return Verdict.objects.filter(claim_id=claim_id, state=V.PUBLISHED).exists()
+
+
+def claim_edit(*, claim, actor, expected_version=None, **changes) -> Claim:
+    """Change the claim's text, restatement, claimant, kind or priority (editors, the assignee).
+
+    TransitionNotAllowed (details ``fields``) when a public field would change while the claim has a
+    published verdict: what the public reads changes only through a correction. InvalidInput on an empty
+    text, an unknown kind or a field that is not editable.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_CLAIM_FIELDS))
+    if unknown:
+        raise InvalidInput(f"These fields cannot be edited: {', '.join(unknown)}.", fields=unknown)
+    if "text" in changes:
+        changes["text"] = _required_text(changes["text"], "text", "The claim text")
+    if "restatement" in changes:
+        changes["restatement"] = (changes["restatement"] or "").strip()
+    if "kind" in changes and changes["kind"] not in Claim.Kind.values:
+        raise InvalidInput(f"Unknown kind {changes['kind']!r}.", field="kind")
+    with transaction.atomic():
+        claim = _lock(claim)
+        if not (is_editor(actor) or is_assignee(actor, claim)):
+            raise NotPermitted(f"{_who(actor)} may not edit this claim.")
+        current = {f: getattr(claim, "claimant_id" if f == "claimant" else f) for f in changes}
+        wanted = {f: getattr(v, "pk", v) if f == "claimant" else v for f, v in changes.items()}
+        changed = sorted(f for f in changes if current[f] != wanted[f])
+        if not changed:
+            return claim
+        _check_version(claim, expected_version)
+        public = [f for f in changed if f in PUBLIC_CLAIM_FIELDS]
+        if public and _published(claim) is not None:
+            raise TransitionNotAllowed(
+                "The claim has a published verdict: its wording, claimant and kind change only through a "
+                "correction, which records a public note.",
+                current_status=claim.status,
+                fields=public,
+            )
+        for field in changed:
+            setattr(claim, field, changes[field])
+        _commit(
+            claim,
+            actor=actor,
+            action="edit",
+            from_status=claim.status,
+            fields=changed,
+            comment=", ".join(changed),
+            data={"fields": changed},
+        )
+    return claim
+
+
 def claim_merge(*, duplicate, keep, actor, expected_version=None) -> Claim:
     """Mark ``duplicate`` as a duplicate of ``keep`` and move its evidence and cited sources there.
 

@@ -191,8 +191,8 @@ API_ROWS = [
     Row(
         "api",
         ("api-v1:article-list", "GET"),
-        # Submitters follow any article (articles are published news); reviewers those of their claims.
-        cells("401 sees sees blind sees sees"),
+        # Partners follow only what they submitted (issue 17, item 7); reviewers the articles of their claims.
+        cells("401 blind sees blind sees sees"),
         url=lambda w: reverse("api-v1:article-list"),
         marker="ARTICLE-TITLE-MARK",
     ),
@@ -211,7 +211,7 @@ API_ROWS = [
     Row(
         "api",
         ("api-v1:article-detail", "GET"),
-        cells("401 200 200 404 200 200"),
+        cells("401 404 200 404 200 200"),
         url=lambda w: reverse("api-v1:article-detail", args=[w.objects["claims.Article"].pk]),
     ),
     Row(

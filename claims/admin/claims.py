@@ -7,16 +7,17 @@ PostgreSQL table in full (see ``pagination``).
 
 import functools
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from claims import permissions
+from claims import permissions, services
 from claims.admin import actions, display, filters, matching, workflow_pages, workspace
 from claims.admin.history import ScopedHistoryAdmin
 from claims.admin.pagination import EstimatedCountPaginator
+from claims.errors import DomainError
 from claims.models import Article, Claim, Claimant, ClaimEvent, Evidence, Verdict
 from claims.search import search_claims
 from sources.models import Source
@@ -283,9 +284,20 @@ class ClaimAdmin(ScopedHistoryAdmin):
             return False
         return permissions.is_editor(request.user) or (obj is not None and obj.assignee_id == request.user.pk)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The current row decides, not ``obj``: a history page's ``obj`` is an old version of the claim.
+        if obj is not None and obj.pk and services.claim_has_public_verdict(obj.pk):
+            return (*services.PUBLIC_CLAIM_FIELDS, *self.readonly_fields)
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        # update_fields: a status or version written by a service since the form loaded must survive.
-        obj.save(update_fields=[*self.editable_fields, "updated_at"])
+        # Only the fields of the form: a status or version written by a service since it loaded survives,
+        # and the history page's old version cannot bring back read-only fields.
+        changes = {f: getattr(obj, f) for f in self.editable_fields if f in form.fields}
+        try:
+            services.claim_edit(claim=obj, actor=request.user, **changes)
+        except DomainError as exc:  # published between loading the form and saving it
+            messages.error(request, f"Not saved: {exc.message}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from claims.api.access import can_submit_articles, visible_claims
+from claims.api.access import can_submit_articles, is_editor, visible_claims
 from claims.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentWritesMixin
 from claims.api.pagination import IdCursorPagination
 from claims.ingestion import Submission, submit_article
@@ -111,10 +111,13 @@ class ArticleViewSet(
             return Article.objects.none()
         user = self.request.user
         articles = Article.objects.select_related("source").annotate(claim_count=Count("claims"))
-        if can_submit_articles(user):  # article rows are published news: submitters may follow any of them
+        if is_editor(user):
             return articles
+        # A partner follows what it submitted, never another caller's submissions: their titles and
+        # analysis tell what the desk is looking into before any of it is published.
+        submitted = Article.submitters.through.objects.filter(user=user).values("article_id")
         claim_article_ids = visible_claims(user).exclude(article=None).values("article_id")
-        return articles.filter(Q(submitted_by=user) | Q(pk__in=claim_article_ids))
+        return articles.filter(Q(pk__in=submitted) | Q(pk__in=claim_article_ids))
 
     def create(self, request, *args, **kwargs):
         form = ArticleSubmitSerializer(data=request.data)

@@ -398,6 +398,7 @@ def claim_reopen(*, claim, actor, comment="", expected_version=None) -> Claim:
             return claim
         _check_version(claim, expected_version)
         workflow.check_transition("reopen", claim.status)
+        _discard_pending_correction(claim, actor=actor, reason=comment or "reopen")
         from_status, claim.status = claim.status, S.OPEN
         data = {}
         if from_status == S.DUPLICATE:
@@ -657,12 +658,18 @@ def verdict_approve(*, claim, actor, correction_note="", expected_version=None) 
 
     NotPermitted when the actor wrote the verdict and CLAIMS_TWO_PERSON_RULE is on; InvalidInput when the
     verdict misses what ClaimReview needs, or when it replaces a published verdict (the claim was reopened)
-    without a public ``correction_note``.
+    without a public ``correction_note``. On a published (or needs-update) claim with a re-rating
+    correction waiting (``verdict_correct``), publish that instead; NotPermitted when the actor is its
+    author or the editor who asked for it.
     """
     correction_note = (correction_note or "").strip()
     with transaction.atomic():
         claim = _lock(claim)
         _require(actor, "approve", claim)
+        pending = _pending_correction(claim) if claim.status in (S.PUBLISHED, S.NEEDS_UPDATE) else None
+        if pending is not None:
+            _check_version(claim, expected_version)
+            return _approve_rerating(claim, pending, actor=actor)
         if claim.status == S.PUBLISHED:
             return _published(claim)
         _check_version(claim, expected_version)
@@ -725,6 +732,7 @@ def verdict_withdraw(*, claim, actor, reason, expected_version=None) -> Verdict:
         verdict = _published(claim)
         if verdict is None:
             raise InvalidInput("The claim has no published verdict to withdraw.", field="verdict")
+        _discard_pending_correction(claim, actor=actor, reason=reason)
         verdict.state = V.WITHDRAWN
         _save_with_history(verdict, actor=actor, reason=_reason("withdraw", reason))
         from_status, claim.status = claim.status, S.OPEN
@@ -742,6 +750,79 @@ def verdict_withdraw(*, claim, actor, reason, expected_version=None) -> Verdict:
     return verdict
 
 
+def _pending_correction(claim: Claim) -> Verdict | None:
+    """A re-rating correction waiting for its second editor: proposed while a verdict is public."""
+    return claim.verdicts.filter(state=V.PROPOSED, supersedes__isnull=False).first()
+
+
+def _rerating_requester(pending: Verdict) -> int | None:
+    event = (
+        ClaimEvent.objects.filter(claim_id=pending.claim_id, action="request_rerating")
+        .filter(data__verdict_id=pending.pk)
+        .order_by("-id")
+        .first()
+    )
+    return event.actor_id if event else None
+
+
+def _request_rerating(claim, *, current, pending, actor, author, fields, correction_note) -> Verdict:
+    """Store a re-rating as a correction waiting for a second editor; the public verdict is unchanged."""
+    verdict = pending or Verdict(claim=claim, state=V.PROPOSED, supersedes=current)
+    verdict.author, verdict.correction_note = author, correction_note
+    for field, value in fields.items():
+        setattr(verdict, field, value)
+    _require_publishable(verdict)
+    _save_with_history(verdict, actor=actor, reason=_reason("request_rerating", correction_note))
+    _commit(
+        claim,
+        actor=actor,
+        action="request_rerating",
+        from_status=claim.status,
+        comment=correction_note,
+        data={"verdict_id": verdict.pk, "previous_verdict_id": current.pk},
+    )
+    verdict.claim = claim
+    return verdict
+
+
+def _approve_rerating(claim, pending: Verdict, *, actor) -> Verdict:
+    """Publish a pending re-rating: the approver is neither its author nor the editor who asked for it."""
+    if actor.pk in (pending.author_id, _rerating_requester(pending)):
+        raise NotPermitted(
+            "Two-person rule: a re-rating correction needs another editor's approval.", rule="two_person"
+        )
+    workflow.check_transition("correct", claim.status)
+    _require_publishable(pending)
+    current = pending.supersedes
+    current.state = V.CORRECTED
+    _save_with_history(current, actor=actor, reason=_reason("correct: superseded", pending.correction_note))
+    pending.state, pending.approver, pending.published_at = V.PUBLISHED, actor, timezone.now()
+    _save_with_history(pending, actor=actor, reason=_reason("approve_rerating", pending.correction_note))
+    from_status, claim.status = claim.status, S.PUBLISHED
+    _commit(
+        claim,
+        actor=actor,
+        action="approve_rerating",
+        from_status=from_status,
+        fields=["status"],
+        comment=pending.correction_note,
+        data={"verdict_id": pending.pk, "previous_verdict_id": current.pk},
+    )
+    signals.send_on_commit(
+        signals.verdict_corrected, sender=Verdict, verdict_id=pending.pk, previous_verdict_id=current.pk
+    )
+    pending.claim = claim
+    return pending
+
+
+def _discard_pending_correction(claim: Claim, *, actor, reason: str) -> None:
+    # Withdrawn (never public) and detached, so the claim can be researched and proposed again.
+    pending = _pending_correction(claim)
+    if pending is not None:
+        pending.state, pending.supersedes = V.WITHDRAWN, None
+        _save_with_history(pending, actor=actor, reason=_reason("discard_rerating", reason))
+
+
 def verdict_correct(
     *,
     claim,
@@ -757,8 +838,11 @@ def verdict_correct(
 
     Editors only; rating, summary and a public correction note are required (InvalidInput). ``author`` is
     who wrote the corrected text (default: the actor); with CLAIMS_TWO_PERSON_RULE on and an ``author``
-    given, it must differ from the actor. A correction written and published by one editor is allowed: it
-    is recorded with that editor as both author and approver (see docs/workflow.md).
+    given, it must differ from the actor. A wording-only correction (same rating) written and published by
+    one editor is allowed: it is recorded with that editor as both author and approver. With the rule on,
+    a correction that changes the rating is not published: it waits (a proposed verdict superseding the
+    public one, which stays public) until another editor approves it with ``verdict_approve``.
+    TransitionNotAllowed for a wording-only correction while a re-rating waits (see docs/workflow.md).
     """
     rating = _clean_rating(rating)
     summary = _clean_summary(summary)
@@ -784,10 +868,34 @@ def verdict_correct(
             and current.correction_note == correction_note
         ):
             return current
+        pending = _pending_correction(claim)
+        if (
+            pending is not None
+            and _matches(pending, rating, summary, explanation)
+            and pending.correction_note == correction_note
+        ):
+            return pending
         _check_version(claim, expected_version)
         workflow.check_transition("correct", claim.status)
         if current is None:
             raise InvalidInput("The claim has no published verdict to correct.", field="verdict")
+        if settings.CLAIMS_TWO_PERSON_RULE and rating.pk != current.rating_id:
+            return _request_rerating(
+                claim,
+                current=current,
+                pending=pending,
+                actor=actor,
+                author=author or actor,
+                fields={"rating": rating, "summary": summary, "explanation": explanation},
+                correction_note=correction_note,
+            )
+        if pending is not None:
+            raise TransitionNotAllowed(
+                "A re-rating correction is waiting for a second editor's approval; approve it, or send a "
+                "new re-rating to replace it, before correcting the wording.",
+                current_status=claim.status,
+                pending_verdict_id=pending.pk,
+            )
         correction = Verdict(
             claim=claim,
             rating=rating,

@@ -302,7 +302,7 @@ API_ROWS = [
         method="POST",
         url=_claim_url("claim-correct", "published"),
         data=lambda w: {
-            "rating": "mostly-true",
+            "rating": "false",  # wording only: a re-rating waits for a second editor (docs/workflow.md)
             "summary": "It fell a little.",
             "explanation": "Re-read.",
             "correction_note": "We misread the table.",

@@ -192,3 +192,32 @@ def test_reviewer_research_page_has_no_approve_or_publish_controls(client, revie
     client.force_login(reviewer)
     page = client.get(_url("research", claim)).content.decode()
     assert "Approve" not in page and "publish" not in page.lower().replace("published", "")
+
+
+def test_a_re_rating_in_the_admin_waits_for_another_editor_to_approve_it(client, editor, reviewer):
+    claim = claim_in_status("published", editor=editor, reviewer=reviewer)
+    public = Verdict.objects.get(claim=claim, state="published")
+    client.force_login(editor)
+    data = {
+        "version": claim.version,
+        "rating": RatingFactory(slug="half-true").pk,
+        "summary": "Unemployment was 4.2 per cent.",
+        "explanation": "Corrected figure.",
+        "correction_note": "Re-rated after the revision.",
+    }
+    response = client.post(_url("correct", claim), data, follow=True)
+    assert any("waits for another editor" in m for m in _messages(response))
+    assert Verdict.objects.get(claim=claim, state="published") == public
+
+    approve = {"approve_rerating": "1", "version": Claim.objects.get(pk=claim.pk).version}
+    response = client.post(_url("correct", claim), approve, follow=True)
+    assert any("Two-person rule" in m for m in _messages(response))
+
+    second = EditorFactory()
+    client.force_login(second)
+    page = client.get(_url("correct", claim)).content.decode()
+    assert "Re-rating waiting for a second editor" in page and "Re-rated after the revision." in page
+    response = client.post(_url("correct", claim), approve, follow=True)
+    assert "Re-rating approved and published." in _messages(response)
+    current = Verdict.objects.get(claim=claim, state="published")
+    assert (current.rating.slug, current.approver) == ("half-true", second)

@@ -286,12 +286,11 @@ def test_merge_needs_a_visible_claim_to_keep(desk):
 def test_correct_and_withdraw_through_the_api(desk):
     claim = claim_in_status("published", editor=desk["editor"], reviewer=desk["reviewer"])
     editor = client_for(desk["editor"])
-    RatingFactory(slug="mostly-true")
 
-    corrected = editor.post(
+    corrected = editor.post(  # a wording-only correction: one editor (a re-rating needs a second)
         f"{API}/claims/{claim.pk}/correct/",
         {
-            "rating": "mostly-true",
+            "rating": "false",
             "summary": "It fell a bit.",
             "explanation": "...",
             "correction_note": "Misread.",
@@ -306,6 +305,32 @@ def test_correct_and_withdraw_through_the_api(desk):
     assert withdrawn.status_code == 200
     public_ids = {v["id"] for v in APIClient().get(f"{API}/verdicts/").json()["results"]}
     assert not public_ids & {v["id"] for v in withdrawn.json()["verdicts"] if v["state"] == "withdrawn"}
+
+
+def test_a_re_rating_through_the_api_waits_for_a_second_editor(desk):
+    claim = claim_in_status("published", editor=desk["editor"], reviewer=desk["reviewer"])
+    public_id = claim.verdicts.get(state="published").pk
+    RatingFactory(slug="mostly-true")
+    body = {
+        "rating": "mostly-true",
+        "summary": "It fell a bit.",
+        "explanation": "Revised figures.",
+        "correction_note": "Re-rated.",
+    }
+
+    asked = client_for(desk["editor"]).post(f"{API}/claims/{claim.pk}/correct/", body, format="json")
+    self_approved = client_for(desk["editor"]).post(f"{API}/claims/{claim.pk}/approve/", {}, format="json")
+    public_meanwhile = APIClient().get(f"{API}/verdicts/{public_id}/").json()
+    approved = client_for(desk["other_editor"]).post(f"{API}/claims/{claim.pk}/approve/", {}, format="json")
+
+    assert asked.status_code == 200 and asked.json()["status"] == "published"
+    assert sorted(v["state"] for v in asked.json()["verdicts"]) == ["proposed", "published"]
+    assert self_approved.status_code == 403 and self_approved.json()["rule"] == "two_person"
+    assert public_meanwhile["rating"]["slug"] == "false" and public_meanwhile["state"] == "published"
+    assert approved.status_code == 200
+    assert sorted(v["state"] for v in approved.json()["verdicts"]) == ["corrected", "published"]
+    current = APIClient().get(f"{API}/verdicts/").json()["results"][0]
+    assert current["rating"]["slug"] == "mostly-true" and current["correction_note"] == "Re-rated."
 
 
 # --- evidence -----------------------------------------------------------------------------------

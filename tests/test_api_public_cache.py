@@ -127,7 +127,6 @@ def test_with_redis_down_public_answers_are_still_served(client):
 @pytest.mark.django_db(transaction=True)
 def test_publish_correct_and_withdraw_show_at_once_after_commit(client):
     editor = EditorFactory()
-    mostly_true = RatingFactory(slug="mostly-true")
     claim = claim_in_status(Claim.Status.IN_REVIEW, editor=editor)
     assert ids(client.get(LIST)) == []  # the proposed verdict is not public
     assert client.get(LIST)["X-Cache"] == "HIT"
@@ -140,7 +139,7 @@ def test_publish_correct_and_withdraw_show_at_once_after_commit(client):
     correction = services.verdict_correct(
         claim=Claim.objects.get(pk=claim.pk),
         actor=editor,
-        rating=mostly_true,
+        rating=published.rating,  # wording only: published at once by one editor
         summary="It fell to 4.2 per cent.",
         explanation="Re-read.",
         correction_note="We misread the table.",

@@ -31,7 +31,7 @@ def full_lifecycle(desk):
     services.verdict_correct(
         claim=claim,
         actor=other_editor,
-        rating=RatingFactory(slug="mostly-false"),
+        rating=RatingFactory(),  # the same rating: a wording-only correction is one editor's act
         summary="They rose 18%.",
         explanation="Revised customs data: +18%.",
         correction_note="Updated with revised customs figures.",

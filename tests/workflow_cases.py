@@ -53,10 +53,12 @@ def perform(name: str, claim: Claim, actor, desk: Desk):
         "correct": lambda: services.verdict_correct(
             claim=claim,
             actor=actor,
-            rating=desk.rating,
+            # The published verdict's rating: a wording-only correction, one editor's act (a re-rating
+            # waits for a second editor, tests/test_workflow_two_person.py).
+            rating=RatingFactory(slug="false"),
             summary="Corrected summary.",
             explanation="The March figure was revised.",
-            correction_note="We misread the table; the rating changed from False to Mostly false.",
+            correction_note="We misread the table; the summary now gives the revised figure.",
         ),
         "reopen": lambda: services.claim_reopen(claim=claim, actor=actor),
         "merge": lambda: services.claim_merge(duplicate=claim, keep=desk.keep_claim(), actor=actor),

@@ -105,13 +105,14 @@ def _form_errors(request, form) -> None:
             messages.error(request, error)
 
 
-def _call(request, operation, success: str) -> bool:
+def _call(request, operation, success) -> bool:
+    """Run the service call; report its error, or ``success`` (a text, or a function of the result)."""
     try:
-        operation()
+        result = operation()
     except DomainError as exc:
         report_domain_error(request, exc)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True
 
 
@@ -170,8 +171,25 @@ def correct_view(model_admin, request, pk):
         raise PermissionDenied
     claim = _claim_for(request, pk)
     published = claim.verdicts.filter(state=Verdict.State.PUBLISHED).select_related("rating").first()
+    pending = (
+        claim.verdicts.filter(state=Verdict.State.PROPOSED, supersedes__isnull=False)
+        .select_related("rating", "author")
+        .first()
+    )
     form = forms.CorrectionForm(request.POST or None, initial=_verdict_initial(claim, published))
-    if request.method == "POST":
+    if request.method == "POST" and "approve_rerating" in request.POST:
+        approve = forms.ApproveForm(request.POST)
+        if not approve.is_valid():
+            _form_errors(request, approve)
+        elif _call(
+            request,
+            lambda: services.verdict_approve(
+                claim=claim, actor=request.user, expected_version=approve.cleaned_data["version"]
+            ),
+            "Re-rating approved and published.",
+        ):
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+    elif request.method == "POST":
         if not form.is_valid():
             _form_errors(request, form)
         elif _call(
@@ -185,11 +203,22 @@ def correct_view(model_admin, request, pk):
                 correction_note=form.cleaned_data["correction_note"],
                 expected_version=form.cleaned_data["version"],
             ),
-            "Correction published.",
+            # With the two-person rule a re-rating waits for another editor (services.verdict_correct).
+            lambda verdict: (
+                "Correction published."
+                if verdict.state == Verdict.State.PUBLISHED
+                else "Re-rating saved: it waits for another editor's approval; the published verdict stays "
+                "public meanwhile."
+            ),
         ):
             return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
     context = _base_context(model_admin, request, claim, f"Correct the verdict on claim #{claim.pk}")
-    context.update(verdict=published, form=form)
+    context.update(
+        verdict=published,
+        form=form,
+        pending=pending,
+        approve_form=forms.ApproveForm(initial={"version": claim.version}),
+    )
     return TemplateResponse(request, "claims/admin/correct.html", context)
 
 

@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links the service writes (emails, ClaimReview author URL, the admin's "View site") use the port it serves.
+ORG_URL ?= $(or $(FACTCHECK_ORG_URL),http://$(HOST):$(PORT)/)
 
 .PHONY: run test lint format audit
 
@@ -20,9 +22,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py demo_setup
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true FACTCHECK_ORG_URL=$(ORG_URL) $(BIN)/python manage.py migrate --noinput
+	DEBUG=true FACTCHECK_ORG_URL=$(ORG_URL) $(BIN)/python manage.py demo_setup
+	DEBUG=true FACTCHECK_ORG_URL=$(ORG_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

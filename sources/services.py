@@ -4,10 +4,12 @@ Other apps call these: ``source_for_url``, ``request_pull``, ``watch_sources``, 
 ``normalize_url``. Signals go out only after commit.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -72,6 +74,24 @@ def sources_for_urls(urls: Iterable[str]) -> dict[str, Source]:
     return {url: existing[norm] for url, norm in normalized.items() if norm in existing}
 
 
+# Set by ``pulls_deferred``: sources are still made due, but no pull message is queued.
+_pulls_deferred = contextvars.ContextVar("pulls_deferred", default=False)
+
+
+@contextlib.contextmanager
+def pulls_deferred() -> Iterator[None]:
+    """Queue no pulls inside the block; the sources it makes due wait for ``refresh_due_sources``.
+
+    For set-up commands run without a worker (``demo_setup``): in eager mode each pull would run in the
+    foreground, one politeness interval apart per host.
+    """
+    token = _pulls_deferred.set(True)
+    try:
+        yield
+    finally:
+        _pulls_deferred.reset(token)
+
+
 def _enqueue(source_ids: list[int]) -> None:
     """Queue the pulls once the transaction commits (what ``delay_on_commit`` does, plus the queue).
 
@@ -81,6 +101,8 @@ def _enqueue(source_ids: list[int]) -> None:
     """
     from sources.tasks import pull_source, pull_sources  # tasks import this module
 
+    if _pulls_deferred.get():
+        return
     queue, size = settings.SOURCES_PULL_QUEUE, settings.SOURCES_PULL_BATCH
     for start in range(0, len(source_ids), size):
         batch = list(source_ids[start : start + size])

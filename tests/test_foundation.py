@@ -162,3 +162,25 @@ def test_celery_is_configured_to_survive_worker_loss():
     assert conf.accept_content == ["json"]
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
     assert {q.name for q in conf.task_queues} == {"default", "io"}
+
+
+@pytest.mark.django_db
+def test_demo_setup_leaves_the_cited_links_due_instead_of_pulling_them_in_the_foreground(capsys):
+    from django.utils import timezone
+
+    from sources.models import Source
+
+    call_command("demo_setup")
+
+    sources = list(Source.objects.all())
+    assert sources, "the demo article cites links"
+    assert all(s.last_checked_at is None and s.last_error == "" for s in sources)
+    assert all(s.next_pull_at <= timezone.now() for s in sources)
+
+
+def test_make_run_keeps_public_links_on_the_port_it_serves():
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8765", "HOST=127.0.0.1"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "FACTCHECK_ORG_URL=http://127.0.0.1:8765/" in result.stdout

@@ -184,3 +184,18 @@ def test_make_run_keeps_public_links_on_the_port_it_serves():
     )
     assert result.returncode == 0, result.stderr
     assert "FACTCHECK_ORG_URL=http://127.0.0.1:8765/" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_demo_editor_sees_the_editorial_admin_but_not_users_groups_tokens_or_axes(client, capsys):
+    from django.contrib.auth import get_user_model
+
+    call_command("demo_setup")
+    client.force_login(get_user_model().objects.get(username="editor"))
+
+    index = client.get("/admin/").content.decode()
+
+    assert "/admin/claims/claim/" in index
+    for hidden in ("/admin/auth/user/", "/admin/auth/group/", "/admin/axes/", "/admin/authtoken/"):
+        assert hidden not in index
+    assert get_user_model().objects.get(username="admin").is_superuser

@@ -15,14 +15,16 @@ DEMO_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "demo" / "seed-a
 DEMO_URL = "https://news.example/world/2025/05/07/xi-putin-red-square"
 
 DEMO_USERS = (
-    # username, group, is_superuser
-    ("editor", "Editor", True),
+    # username, group, is_superuser. The editor is not a superuser, so the demo shows what a real editor
+    # sees (no Axes, Groups, Users or Tokens pages); `admin` is the operator's account for those.
+    ("editor", "Editor", False),
     ("reviewer", "Reviewer", False),
+    ("admin", None, True),
 )
 
 
 class Command(BaseCommand):
-    help = "Create demo users (an editor and a reviewer) and load demo content; safe to re-run."
+    help = "Create demo users (an editor, a reviewer and an admin) and load demo content; safe to re-run."
 
     def handle(self, *args, **options):
         for username, group_name, is_superuser in DEMO_USERS:
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def _ensure_user(self, username: str, group_name: str, is_superuser: bool) -> None:
+    def _ensure_user(self, username: str, group_name: str | None, is_superuser: bool) -> None:
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
         if user is not None:
@@ -69,9 +71,8 @@ class Command(BaseCommand):
             is_staff=True,
             is_superuser=is_superuser,
         )
-        group = Group.objects.filter(name=group_name).first()
+        group = Group.objects.filter(name=group_name).first() if group_name else None
         if group is not None:
             user.groups.add(group)
-        self.stdout.write(
-            self.style.SUCCESS(f"Created {group_name.lower()} {username!r} with password: {password}")
-        )
+        role = group_name.lower() if group_name else "superuser"
+        self.stdout.write(self.style.SUCCESS(f"Created {role} {username!r} with password: {password}"))

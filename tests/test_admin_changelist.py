@@ -129,6 +129,20 @@ def test_search_matches_claim_text_claimant_name_and_article_url(editor_client):
     assert found("paper.example.com/economy") == {by_article.pk}
 
 
+def test_search_finds_a_number_whatever_thousands_separators_the_article_used(editor_client):
+    with_commas = fx.claim("Russia exported 467,000 barrels a day to China")
+    without = fx.claim("About 1250000 tonnes of grain were shipped")
+    fx.claim("Only 467 barrels were lost and 000 recovered")
+
+    def found(term):
+        return {c.pk for c in editor_client.get(URL, {"q": term}).context["cl"].result_list}
+
+    assert found("467000") == {with_commas.pk}
+    assert found("467,000 barrels") == {with_commas.pk}
+    assert found("1,250,000") == {without.pk}
+    assert found("1250000 grain") == {without.pk}
+
+
 def test_search_input_with_sql_and_like_metacharacters_is_just_text(editor_client):
     fx.claim("Growth was 50% in 2020")
     response = editor_client.get(URL, {"q": "'); DROP TABLE claims_claim; --"})

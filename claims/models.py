@@ -406,8 +406,41 @@ class ClaimEvent(models.Model):
             models.Index(fields=["claim", "created_at"], name="claimevent_claim_idx"),
         ]
 
+    # What the history tables show for each action code (the codes stay stable for the API and webhooks).
+    ACTION_LABELS = {
+        "create": "Proposed by detection",
+        "edit": "Edited",
+        "accept": "Accepted",
+        "assign": "Assigned",
+        "dismiss": "Dismissed",
+        "merge": "Merged into another claim",
+        "merge_in": "Absorbed a duplicate",
+        "reopen": "Reopened",
+        "evidence_add": "Evidence added",
+        "evidence_update": "Evidence updated",
+        "evidence_suggest": "Evidence suggested",
+        "save_draft": "Verdict draft saved",
+        "propose": "Verdict proposed",
+        "withdraw_proposal": "Proposal withdrawn",
+        "send_back": "Sent back to the reviewer",
+        "approve": "Approved and published",
+        "correct": "Correction published",
+        "request_rerating": "Re-rating proposed (awaits a second editor)",
+        "approve_rerating": "Re-rating approved and published",
+        "withdraw": "Verdict withdrawn",
+        "flag_needs_update": "Flagged: needs update",
+        "match_merged": "Possible duplicate merged",
+        "match_linked": "Linked as a new appearance",
+        "match_rejected": "Possible duplicate rejected",
+    }
+
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}->{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words; an unknown code is spelled out from its parts."""
+        return self.ACTION_LABELS.get(self.action) or self.action.replace("_", " ").capitalize()
 
 
 from claims.models_api import IdempotencyKey, WebhookDelivery, WebhookSubscription  # noqa: E402,F401

@@ -221,3 +221,16 @@ def test_a_re_rating_in_the_admin_waits_for_another_editor_to_approve_it(client,
     assert "Re-rating approved and published." in _messages(response)
     current = Verdict.objects.get(claim=claim, state="published")
     assert (current.rating.slug, current.approver) == ("half-true", second)
+
+
+def test_the_history_reads_in_words_not_event_codes(client, editor, reviewer):
+    claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
+    client.force_login(editor)
+
+    history = client.get(_url("adjudicate", claim)).content.decode().split('id="fc-history"')[1]
+    change_page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+
+    assert "Verdict proposed" in history and "Assigned" in history
+    for code in ("save_draft", "evidence_add", "<td>propose</td>", "<td>assign</td>"):
+        assert code not in history
+    assert "Verdict proposed" in change_page

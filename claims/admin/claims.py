@@ -68,11 +68,15 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     verbose_name = "workflow event"
     verbose_name_plural = "Audit trail (workflow events)"
-    fields = ("created_at", "actor", "action", "from_status", "to_status", "comment")
+    fields = ("created_at", "actor", "what", "from_status", "to_status", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
     classes = ("collapse-open",)
+
+    @admin.display(description="what")
+    def what(self, event):
+        return event.action_label
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

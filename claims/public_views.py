@@ -10,6 +10,7 @@ import re
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from claims.api.links import PublicLinks
@@ -31,6 +32,11 @@ def _href(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+def _when(value) -> object:
+    """The API's ISO timestamp as a datetime, so the page can print a date a reader reads."""
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
 def ld_json(data: dict) -> str:
     """Serialize ``data`` for a ``<script type="application/ld+json">`` block, safe in that context."""
     return mark_safe(json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES))  # noqa: S308
@@ -50,6 +56,8 @@ def verdict_page(request, pk: int):
         "current_page": None,
         "article_href": _href(data["article"]["url"]) if data["article"] else None,
         "evidence": [{**e, "href": _href(e["url"])} for e in data["evidence"]],
+        "published": _when(data["published_at"]),
+        "history": [{**c, "published": _when(c["published_at"])} for c in data["corrections"]],
         "colour": data["rating"]["colour"]
         if data["rating"] and _HEX_COLOUR.fullmatch(data["rating"]["colour"])
         else "#555555",

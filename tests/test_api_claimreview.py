@@ -101,3 +101,15 @@ def test_claimreview_answers_304_to_a_matching_conditional_get(client):
 
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_public_page_prints_dates_a_reader_reads_and_links_the_checked_article(client):
+    from datetime import UTC, datetime
+
+    verdict = fx.published_verdict(published_at=datetime(2026, 3, 5, 14, 30, tzinfo=UTC))
+
+    page = client.get(f"/checks/{verdict.pk}/").content.decode()
+
+    assert "5 March 2026, 14:30 UTC" in page
+    assert "2026-03-05T14:30" not in page.split("<body>")[1].replace('datetime="2026-03-05T14:30', "")
+    assert f'href="{verdict.claim.article.source.url}"' in page

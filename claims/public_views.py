@@ -8,6 +8,7 @@ ratings would contradict each other in search results.
 import json
 import re
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
@@ -18,6 +19,8 @@ from claims.api.public_serializers import lazy_bounds, public_verdict_dict
 from claims.api.selectors import attach_related, public_verdict_rows
 from claims.claimreview import claimreview_for
 from claims.models import Verdict
+
+CHECKS_PER_PAGE = 25
 
 # Inside <script>, "</script>" or "<!--" in a string would end or change the block; JSON allows these
 # characters escaped as \uXXXX, so the data round-trips unchanged for JSON-LD parsers.
@@ -71,3 +74,14 @@ def verdict_page(request, pk: int):
         current = next((v for v in data["corrections"] if v["state"] == Verdict.State.PUBLISHED), None)
         context["current_page"] = links.page(current["id"]) if current else None
     return render(request, "claims/public/verdict.html", context)
+
+
+def checks_list(request):
+    """The public list of current verdicts, newest first, 25 a page; an out-of-range page is the last."""
+    verdicts = (
+        Verdict.objects.filter(state=Verdict.State.PUBLISHED)
+        .select_related("rating", "claim__claimant", "claim__article")
+        .order_by("-published_at", "-id")
+    )
+    page = Paginator(verdicts, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/public/checks.html", {"page": page})

@@ -148,6 +148,20 @@ API_ROWS = [
     ),
     Row(
         "api",
+        ("public-home", "GET"),
+        cells("sees sees sees sees sees sees"),
+        url=lambda w: reverse("public-home"),
+        marker="PUBLIC-VERDICT",
+    ),
+    Row(
+        "api",
+        ("public-checks", "GET"),
+        cells("sees sees sees sees sees sees"),
+        url=lambda w: reverse("public-checks"),
+        marker="PUBLIC-VERDICT",
+    ),
+    Row(
+        "api",
         ("feed-verdicts", "GET"),
         cells("sees sees sees sees sees sees"),
         url=lambda w: reverse("feed-verdicts"),

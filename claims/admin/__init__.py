@@ -8,3 +8,5 @@ from claims.admin import articles, claims, evidence, people, verdicts  # noqa: F
 admin.site.index_template = "claims/admin/index.html"
 admin.site.site_header = "factcheck"
 admin.site.site_title = "factcheck admin"
+# "View site" leads to the public list of checks, not to a 404 at the site root.
+admin.site.site_url = "/checks/"

@@ -234,3 +234,35 @@ def test_the_history_reads_in_words_not_event_codes(client, editor, reviewer):
     for code in ("save_draft", "evidence_add", "<td>propose</td>", "<td>assign</td>"):
         assert code not in history
     assert "Verdict proposed" in change_page
+
+
+def test_the_in_review_list_links_each_claim_to_its_adjudicate_page(client, editor, reviewer):
+    claim = claim_in_status("in_review", editor=editor, reviewer=reviewer)
+    client.force_login(editor)
+
+    page = client.get(
+        reverse("admin:claims_claim_changelist"), {"status__exact": "in_review"}
+    ).content.decode()
+
+    assert f'href="{_url("adjudicate", claim)}"' in page
+
+
+def test_a_published_claims_page_links_to_its_public_check(client, editor, reviewer):
+    claim = claim_in_status("published", editor=editor, reviewer=reviewer)
+    public = claim.verdicts.get(state="published")
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+
+    assert f'href="{reverse("public-verdict", args=[public.pk])}"' in page
+
+
+def test_a_reviewers_home_offers_no_link_that_only_answers_403(client, reviewer):
+    client.force_login(reviewer)
+
+    home = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("admin:claims_my_queue") in home
+    assert reverse("admin:claims_dashboard") not in home
+    assert "status__exact=candidate" not in home and "status__exact=in_review" not in home
+    assert client.get(reverse("admin:claims_dashboard")).status_code == 403

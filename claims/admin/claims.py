@@ -160,6 +160,9 @@ def workflow_links(user, claim: Claim) -> list[tuple[str, str]]:
         links.append(("Adjudicate", reverse("admin:claims_claim_adjudicate", args=[claim.pk])))
     if permissions.is_editor(user) and claim.status in (Claim.Status.PUBLISHED, Claim.Status.NEEDS_UPDATE):
         links.append(("Correct verdict", reverse("admin:claims_claim_correct", args=[claim.pk])))
+    public = claim.verdicts.filter(state=Verdict.State.PUBLISHED).values_list("pk", flat=True).first()
+    if public is not None:
+        links.append(("Public page", reverse("public-verdict", args=[public])))
     return links
 
 
@@ -269,6 +272,20 @@ class ClaimAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         return permissions.visible_claims(request.user, super().get_queryset(request))
+
+    def get_list_display(self, request):
+        # "Verdicts to adjudicate" (the in-review list) leads straight to each claim's adjudicate page.
+        if request.GET.get("status__exact") == Claim.Status.IN_REVIEW and permissions.is_editor(request.user):
+            return (*self.list_display, "adjudicate_link")
+        return self.list_display
+
+    @admin.display(description="next step")
+    def adjudicate_link(self, obj):
+        if obj.status != Claim.Status.IN_REVIEW:
+            return "—"
+        return format_html(
+            '<a href="{}">Adjudicate</a>', reverse("admin:claims_claim_adjudicate", args=[obj.pk])
+        )
 
     def get_list_filter(self, request):
         if permissions.is_editor(request.user):

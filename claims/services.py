@@ -645,6 +645,43 @@ def verdict_propose(
     return verdict
 
 
+def verdict_withdraw_proposal(*, claim, actor, reason="", expected_version=None) -> Claim:
+    """Take back a proposal not yet approved: it becomes its author's draft again (in_review -> researching).
+
+    The author may, and editors may take back anyone's; NotPermitted for anyone else. Returns the claim.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        claim = _lock(claim)
+        _require(actor, "withdraw_proposal", claim)
+        if claim.status == S.RESEARCHING:
+            return claim
+        _check_version(claim, expected_version)
+        workflow.check_transition("withdraw_proposal", claim.status)
+        proposed = _proposed(claim)
+        if proposed is None:
+            raise InvalidInput("There is no proposed verdict to withdraw.", field="verdict")
+        if proposed.author_id != actor.pk and not is_editor(actor):
+            raise NotPermitted(
+                f"{_who(actor)} may not withdraw a proposal someone else wrote; an editor can.",
+                transition="withdraw_proposal",
+                allowed_roles=list(workflow.TRANSITIONS["withdraw_proposal"].roles),
+            )
+        proposed.state = V.DRAFT
+        _save_with_history(proposed, actor=actor, reason=_reason("withdraw_proposal", reason))
+        from_status, claim.status = claim.status, S.RESEARCHING
+        _commit(
+            claim,
+            actor=actor,
+            action="withdraw_proposal",
+            from_status=from_status,
+            fields=["status"],
+            comment=reason,
+            data={"verdict_id": proposed.pk, "author_id": proposed.author_id},
+        )
+    return claim
+
+
 def _matches(verdict: Verdict, rating, summary, explanation) -> bool:
     return (
         (rating is None or verdict.rating_id == rating.pk)

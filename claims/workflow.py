@@ -72,6 +72,15 @@ TRANSITIONS: dict[str, Transition] = {
             "verdict_propose",
         ),
         Transition(
+            "withdraw_proposal",
+            (S.IN_REVIEW,),
+            S.RESEARCHING,
+            (ASSIGNEE, EDITOR),
+            "the proposal's author (an editor may take back anyone's) before it is approved; "
+            "the proposed verdict becomes the author's draft again",
+            "verdict_withdraw_proposal",
+        ),
+        Transition(
             "send_back",
             (S.IN_REVIEW,),
             S.RESEARCHING,

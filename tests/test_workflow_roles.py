@@ -29,6 +29,7 @@ ALLOWED = {
     "assign": EDITORS,
     "save_draft": EDITORS | {"assigned_reviewer"},
     "propose": EDITORS | {"assigned_reviewer"},
+    "withdraw_proposal": EDITORS | {"assigned_reviewer"},
     "send_back": EDITORS,
     "approve": EDITORS,
     "withdraw": EDITORS,

@@ -47,6 +47,7 @@ def perform(name: str, claim: Claim, actor, desk: Desk):
         "propose": lambda: services.verdict_propose(
             claim=claim, actor=actor, rating=desk.rating, summary="Proposed summary."
         ),
+        "withdraw_proposal": lambda: services.verdict_withdraw_proposal(claim=claim, actor=actor),
         "send_back": lambda: services.claim_send_back(claim=claim, actor=actor, comment="Cite the release."),
         "approve": lambda: services.verdict_approve(claim=claim, actor=actor),
         "withdraw": lambda: services.verdict_withdraw(claim=claim, actor=actor, reason="Wrong claimant."),

@@ -102,6 +102,16 @@ def may_perform(user, transition_name: str, claim: Claim) -> bool:
     )
 
 
+def may_withdraw_proposal(user, claim: Claim, author_id: int | None) -> bool:
+    """Whether ``user`` may take back a proposal written by ``author_id``: its author, or an editor."""
+    return may_perform(user, "withdraw_proposal", claim) and (is_editor(user) or author_id == user.pk)
+
+
 def allowed_transitions(user, claim: Claim) -> list[str]:
     """Names of the transitions ``user`` may start from the claim's current status (for buttons and links)."""
-    return [t.name for t in workflow.transitions_from(claim.status) if may_perform(user, t.name, claim)]
+    names = [t.name for t in workflow.transitions_from(claim.status) if may_perform(user, t.name, claim)]
+    if "withdraw_proposal" in names:
+        author_id = claim.verdicts.filter(state=Verdict.State.PROPOSED).values_list("author_id", flat=True)
+        if not may_withdraw_proposal(user, claim, author_id.first()):
+            names.remove("withdraw_proposal")
+    return names

@@ -21,7 +21,7 @@ from claims import bulk_rows, signals, workflow
 from claims.claimreview import claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
 from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
-from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
+from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform, may_withdraw_proposal
 from sources.errors import InvalidURL
 from sources.models import Source
 from sources.services import request_pull, source_for_url
@@ -661,7 +661,7 @@ def verdict_withdraw_proposal(*, claim, actor, reason="", expected_version=None)
         proposed = _proposed(claim)
         if proposed is None:
             raise InvalidInput("There is no proposed verdict to withdraw.", field="verdict")
-        if proposed.author_id != actor.pk and not is_editor(actor):
+        if not may_withdraw_proposal(actor, claim, proposed.author_id):
             raise NotPermitted(
                 f"{_who(actor)} may not withdraw a proposal someone else wrote; an editor can.",
                 transition="withdraw_proposal",

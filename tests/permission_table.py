@@ -637,6 +637,34 @@ ADMIN_PAGE_ROWS = [
     ),
     Row(
         "admin",
+        ("admin:claims_claim_act", "POST"),
+        # The claim page's buttons call the services: a reviewer's accept is refused with a message.
+        cells("login login 302 404 done done"),
+        method="POST",
+        url=lambda w: reverse("admin:claims_claim_act", args=[w.claims["candidate"].pk, "accept"]),
+        data=lambda w: {"accept-version": w.claims["candidate"].version},
+        effect=_status_is("candidate", "open"),
+        note="accept",
+    ),
+    Row(
+        "admin",
+        ("admin:claims_claim_act", "POST"),
+        # The reviewer wrote the world's proposal, so they may take it back; so may editors.
+        cells("login login done 404 done done"),
+        method="POST",
+        url=lambda w: reverse("admin:claims_claim_act", args=[w.claims["in_review"].pk, "withdraw_proposal"]),
+        data=lambda w: {"withdraw_proposal-version": w.claims["in_review"].version},
+        effect=_status_is("in_review", "researching"),
+        note="withdraw proposal",
+    ),
+    Row(
+        "admin",
+        ("admin:claims_claim_act", "GET"),
+        cells("login login 405 405 405 405"),
+        url=lambda w: reverse("admin:claims_claim_act", args=[w.claims["candidate"].pk, "accept"]),
+    ),
+    Row(
+        "admin",
         ("admin:claims_dashboard", "GET"),
         cells("login login 403 403 200 200"),
         url=lambda w: reverse("admin:claims_dashboard"),

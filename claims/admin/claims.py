@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims import permissions, services
-from claims.admin import actions, display, filters, matching, workflow_pages, workspace
+from claims.admin import actions, claim_actions, display, filters, matching, workflow_pages, workspace
 from claims.admin.history import ScopedHistoryAdmin
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.errors import DomainError
@@ -255,6 +255,7 @@ class ClaimAdmin(ScopedHistoryAdmin):
                 "<int:pk>/adjudicate/", wrap(workflow_pages.adjudicate_view), name="claims_claim_adjudicate"
             ),
             path("<int:pk>/correct/", wrap(workflow_pages.correct_view), name="claims_claim_correct"),
+            path("<int:pk>/act/<slug:name>/", wrap(claim_actions.claim_action_view), name="claims_claim_act"),
             path(
                 "<int:pk>/matches/<int:match_pk>/<slug:decision>/",
                 wrap(matching.match_decide_view),
@@ -325,6 +326,7 @@ class ClaimAdmin(ScopedHistoryAdmin):
         extra_context = extra_context or {}
         if obj is not None:
             extra_context["workflow_links"] = workflow_links(request.user, obj)
+            extra_context["claim_actions"] = claim_actions.page_actions(request.user, obj)
             extra_context.update(matching.panel_context(request.user, obj))
             extra_context["match_buttons"] = [
                 ("merge", "Merge"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims import permissions, services
-from claims.admin import display, forms, highlighting
+from claims.admin import claim_actions, display, forms, highlighting
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError
 from claims.models import Claim, Evidence, Verdict
@@ -248,6 +248,15 @@ def research_view(model_admin, request, pk):
         draft=draft,
         verdict_form=forms.VerdictForm(initial=_verdict_initial(claim, draft)),
         can_work=claim.assignee_id == request.user.pk,
+        # Only what the workflow allows in this status: no button that can only be refused.
+        allowed=permissions.allowed_transitions(request.user, claim),
+        can_edit_evidence=claim.assignee_id == request.user.pk
+        and permissions.can_edit_evidence(request.user, claim),
+        withdraw_actions=[
+            a
+            for a in claim_actions.page_actions(request.user, claim, return_to="research")
+            if a["name"] == "withdraw_proposal"
+        ],
     )
     return TemplateResponse(request, "claims/admin/research.html", context)
 

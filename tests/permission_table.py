@@ -284,6 +284,16 @@ API_ROWS = [
     ),
     Row(
         "api",
+        ("api-v1:claim-withdraw-proposal", "POST"),
+        # The world's proposal is the reviewer's own: its author takes it back; so may editors.
+        cells("401 404 done 404 done done"),
+        method="POST",
+        url=_claim_url("claim-withdraw-proposal", "in_review"),
+        data=lambda w: {"reason": "The March figure was revised."},
+        effect=_status_is("in_review", "researching"),
+    ),
+    Row(
+        "api",
         ("api-v1:claim-send-back", "POST"),
         cells(VERB),
         method="POST",

@@ -333,6 +333,61 @@ def test_a_re_rating_through_the_api_waits_for_a_second_editor(desk):
     assert current["rating"]["slug"] == "mostly-true" and current["correction_note"] == "Re-rated."
 
 
+def test_the_author_withdraws_a_proposal_through_the_api_and_gets_the_draft_back(desk):
+    claim = claim_in_status("in_review", editor=desk["editor"], reviewer=desk["reviewer"])
+    reviewer = client_for(desk["reviewer"])
+    etag = reviewer.get(f"{API}/claims/{claim.pk}/")["ETag"]
+
+    stranger = client_for(desk["stranger_reviewer"]).post(
+        f"{API}/claims/{claim.pk}/withdraw-proposal/", {}, format="json"
+    )
+    withdrawn = reviewer.post(
+        f"{API}/claims/{claim.pk}/withdraw-proposal/",
+        {"reason": "The March figure was revised."},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    repeated = client_for(desk["editor"]).post(
+        f"{API}/claims/{claim.pk}/withdraw-proposal/", {"version": claim.version}, format="json"
+    )
+
+    assert stranger.status_code == 404
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "researching"
+    assert [v["state"] for v in withdrawn.json()["verdicts"]] == ["draft"]
+    assert withdrawn["ETag"] == f'"{claim.version + 1}"'
+    assert repeated.status_code == 200  # a repeat of what is already done is harmless
+    assert ClaimEvent.objects.filter(claim=claim, action="withdraw_proposal").get().actor == desk["reviewer"]
+
+
+def test_the_assignee_cannot_withdraw_a_proposal_an_editor_wrote_and_it_is_too_late_once_approved(desk):
+    claim = desk["assigned"]
+    editor = client_for(desk["editor"])
+    proposed = editor.post(
+        f"{API}/claims/{claim.pk}/propose/", {"rating": "false", "summary": "The editor's."}, format="json"
+    )
+    assert proposed.status_code == 200
+
+    refused = client_for(desk["reviewer"]).post(
+        f"{API}/claims/{claim.pk}/withdraw-proposal/", {}, format="json"
+    )
+    published = claim_in_status("published", editor=desk["editor"], reviewer=desk["reviewer"])
+    too_late = client_for(desk["reviewer"]).post(
+        f"{API}/claims/{published.pk}/withdraw-proposal/", {}, format="json"
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    assert too_late.status_code == 409 and too_late.json()["code"] == "invalid_transition"
+
+
+def test_the_schema_documents_the_withdraw_proposal_verb():
+    schema = APIClient().get(f"{API}/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/claims/{id}/withdraw-proposal/"]["post"]
+    assert "Take back a proposal" in operation["summary"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert set(schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]) == {"version", "reason"}
+
+
 # --- evidence -----------------------------------------------------------------------------------
 
 

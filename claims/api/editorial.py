@@ -168,6 +168,14 @@ class ClaimViewSet(
     def propose(self, request, pk=None):
         return self._run(request, s.ProposeBody, services.verdict_propose)
 
+    @_verb_schema(
+        s.OptionalReasonBody,
+        "Take back a proposal not yet approved (its author, or an editor); it becomes a draft again",
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw-proposal")
+    def withdraw_proposal(self, request, pk=None):
+        return self._run(request, s.OptionalReasonBody, services.verdict_withdraw_proposal)
+
     @_verb_schema(s.CommentBody, "Send a proposed verdict back to research (comment required)")
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):

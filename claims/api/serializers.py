@@ -166,6 +166,10 @@ class ReasonBody(VersionedBody):
     reason = serializers.CharField(max_length=5000)
 
 
+class OptionalReasonBody(VersionedBody):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
 class CorrectBody(VersionedBody):
     rating = _rating_field()
     summary = serializers.CharField(max_length=280)

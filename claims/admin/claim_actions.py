@@ -43,7 +43,7 @@ class WithdrawProposalForm(VersionedForm):
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional: why (kept in the audit trail). The verdict becomes a draft again.",
+        help_text="Optional: why (kept in the audit trail).",
     )
 
 

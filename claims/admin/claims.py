@@ -276,8 +276,10 @@ class ClaimAdmin(ScopedHistoryAdmin):
 
     def get_list_display(self, request):
         # "Verdicts to adjudicate" (the in-review list) leads straight to each claim's adjudicate page.
+        # Beside the claim text: as the last column it sat off-screen, behind the table's horizontal scroll.
         if request.GET.get("status__exact") == Claim.Status.IN_REVIEW and permissions.is_editor(request.user):
-            return (*self.list_display, "adjudicate_link")
+            at = self.list_display.index("claim_text") + 1
+            return (*self.list_display[:at], "adjudicate_link", *self.list_display[at:])
         return self.list_display
 
     @admin.display(description="next step")

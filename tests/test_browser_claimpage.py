@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from claims import services
-from claims.models import Claim, Verdict
+from claims.models import Claim, ClaimMatch, Verdict
 from tests import browser
 from tests.browser import log_in
 from tests.factories import ClaimantFactory, EditorFactory, RatingFactory, ReviewerFactory
@@ -108,3 +108,27 @@ def test_a_claim_goes_from_candidate_to_public_through_the_claim_page_buttons(ne
     assert ed.url.endswith(f"/checks/{verdict.pk}/")
     assert SUMMARY in ed.inner_text("body")
     shots(ed, "public-page")
+
+
+def test_on_the_claim_page_merge_merges_and_save_saves(new_page, shots):
+    editor = EditorFactory(username="ed", password=PASSWORD)
+    claim = services.claim_create(actor=editor, text="Taxes doubled last year.", status="open")
+    earlier = services.claim_create(actor=editor, text="Taxes doubled in 2024.", status="open")
+    match = ClaimMatch.objects.create(claim=claim, candidate=earlier, score=0.91, ranker="lexical")
+
+    ed = new_page()
+    log_in(ed, "ed", PASSWORD)
+    ed.goto(f"/admin/claims/claim/{claim.pk}/change/")
+    ed.fill("#id_restatement", "Income tax rates doubled in 2024.")
+    ed.click("input[name=_continue]")
+    assert "was changed successfully" in ed.inner_text(".messagelist")
+    assert Claim.objects.get(pk=claim.pk).restatement == "Income tax rates doubled in 2024."
+    shots(ed, "claim-saved-suggestion-still-open")
+
+    # The first suggestion's Merge once sat in a form nested in the claim's form, which the browser drops:
+    # the button then saved the claim instead of merging it.
+    ed.click(f"#fc-match-{match.pk} button[name=merge]")
+    assert f"Merged claim #{claim.pk} into #{earlier.pk}." in ed.inner_text(".messagelist")
+    assert ClaimMatch.objects.get(pk=match.pk).state == ClaimMatch.State.MERGED
+    assert Claim.objects.get(pk=claim.pk).duplicate_of == earlier
+    shots(ed, "claim-merged")

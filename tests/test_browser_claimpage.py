@@ -24,6 +24,12 @@ def _buttons(page) -> list[str]:
     return page.locator("#fc-claim-actions button").all_inner_texts()
 
 
+def _refused_links(page) -> list[str]:
+    """The admin links in the page's content that answer 403 to the signed-in user."""
+    hrefs = page.eval_on_selector_all("#content a[href^='/admin/']", "links => links.map(a => a.href)")
+    return [href for href in set(hrefs) if page.request.get(href).status == 403]
+
+
 def test_a_claim_goes_from_candidate_to_public_through_the_claim_page_buttons(new_page, shots):
     false = RatingFactory(slug="false")  # a transactional test may have flushed the migrated scale
     EditorFactory(username="ed", password=PASSWORD)
@@ -60,6 +66,7 @@ def test_a_claim_goes_from_candidate_to_public_through_the_claim_page_buttons(ne
     assert "My queue" in workspace
     assert all(link not in workspace for link in ("Dashboard", "Claims to triage", "Verdicts to adjudicate"))
     shots(rv, "reviewer-home")
+    assert _refused_links(rv) == []
     rv.click("#fc-workspace a:has-text('My queue')")
     rv.click(f"#fc-queue a[href$='/{claim.pk}/research/']")
     rv.select_option("#id_rating", str(false.pk))
@@ -74,8 +81,10 @@ def test_a_claim_goes_from_candidate_to_public_through_the_claim_page_buttons(ne
     assert rv.is_visible("#fc-action-withdraw_proposal button:has-text('Withdraw my proposal')")
     rv.goto(change_url)
     assert _buttons(rv) == ["Withdraw my proposal"]
+    assert _refused_links(rv) == []
     shots(rv, "reviewer-claim-page-in-review")
     rv.goto(f"/admin/claims/claim/{claim.pk}/research/")
+    assert _refused_links(rv) == []
     rv.click("#fc-action-withdraw_proposal button")
     assert "Proposal withdrawn: the verdict is a draft again." in rv.inner_text(".messagelist")
     assert rv.input_value("#id_summary") == SUMMARY
@@ -100,6 +109,7 @@ def test_a_claim_goes_from_candidate_to_public_through_the_claim_page_buttons(ne
     assert "Verdict approved and published." in ed.inner_text(".messagelist")
     assert ed.url.endswith(change_url)
     assert _buttons(ed) == []
+    assert _refused_links(ed) == []
     shots(ed, "editor-published-claim-page")
 
     # The claim page links the public page of the published verdict.

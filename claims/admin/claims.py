@@ -68,7 +68,7 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     verbose_name = "workflow event"
     verbose_name_plural = "Audit trail (workflow events)"
-    fields = ("created_at", "actor", "what", "from_status", "to_status", "comment")
+    fields = ("created_at", "actor_name", "what", "from_status", "to_status", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -77,6 +77,10 @@ class ClaimEventInline(admin.TabularInline):
     @admin.display(description="what")
     def what(self, event):
         return event.action_label
+
+    @admin.display(description="actor")
+    def actor_name(self, event):
+        return display.person(event.actor) if event.actor_id else "system"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -98,7 +102,7 @@ class EvidenceInline(admin.TabularInline):
         "score",
         "quantity_match",
         "excerpt_short",
-        "added_by",
+        "added_by_name",
     )
     readonly_fields = fields
     extra = 0
@@ -129,11 +133,15 @@ class EvidenceInline(admin.TabularInline):
     def excerpt_short(self, obj):
         return obj.excerpt if len(obj.excerpt) <= 160 else obj.excerpt[:157] + "..."
 
+    @admin.display(description="added by")
+    def added_by_name(self, obj):
+        return display.person(obj.added_by)
+
 
 class VerdictInline(admin.TabularInline):
     model = Verdict
     fk_name = "claim"
-    fields = ("rating", "state", "summary", "author", "approver", "published_at")
+    fields = ("rating", "state", "summary", "author_name", "approver_name", "published_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -149,6 +157,14 @@ class VerdictInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="author")
+    def author_name(self, obj):
+        return display.person(obj.author)
+
+    @admin.display(description="approver")
+    def approver_name(self, obj):
+        return display.person(obj.approver)
 
 
 def workflow_links(user, claim: Claim) -> list[tuple[str, str]]:
@@ -212,7 +228,7 @@ class ClaimAdmin(ScopedHistoryAdmin):
         "article_link",
         "span",
         "checkworthiness",
-        "assignee",
+        "assignee_name",
         "due_date",
         "duplicate_of",
         "dismiss_reason",
@@ -227,7 +243,7 @@ class ClaimAdmin(ScopedHistoryAdmin):
             {
                 "fields": (
                     "status_badge",
-                    "assignee",
+                    "assignee_name",
                     "due_date",
                     "duplicate_of",
                     "dismiss_reason",
@@ -384,6 +400,10 @@ class ClaimAdmin(ScopedHistoryAdmin):
     @admin.display(description="span")
     def span(self, obj):
         return "—" if obj.span_start is None else f"{obj.span_start}–{obj.span_end}"
+
+    @admin.display(description="assignee")
+    def assignee_name(self, obj):
+        return display.person(obj.assignee)
 
     @admin.display(description="due", ordering="due_date")
     def due(self, obj):

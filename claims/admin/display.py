@@ -54,3 +54,8 @@ def safe_colour(colour: str | None) -> str:
     ):
         return value
     return "#777777"
+
+
+def person(user) -> str:
+    """A user's name as text: the admin's link to a user's page answers 403 to all but superusers."""
+    return "—" if user is None else user.get_username()

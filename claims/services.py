@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import bulk_rows, signals, workflow
-from claims.claimreview import claimreview_problems
+from claims.claimreview import PROBLEMS, claimreview_problems
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
 from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
@@ -136,17 +136,21 @@ def _clean_summary(summary: str) -> str:
 
 
 def _publication_problems(verdict: Verdict) -> list[str]:
-    """What a verdict misses to be published: ClaimReview's required fields, and a one-line summary."""
+    """Codes of what a verdict misses to be published: ClaimReview's required fields, and a summary."""
     problems = claimreview_problems(verdict)
     if not verdict.summary:
-        problems.append("summary: the verdict has no one-line summary")
+        problems.append("summary")
     return problems
+
+
+PUBLICATION_PROBLEMS = {**PROBLEMS, "summary": "Write a one-line summary of the verdict before publishing"}
 
 
 def _require_publishable(verdict: Verdict) -> None:
     problems = _publication_problems(verdict)
     if problems:
-        raise InvalidInput(f"The verdict cannot be published: {'; '.join(problems)}.", problems=problems)
+        todo = " ".join(f"{PUBLICATION_PROBLEMS[code]}." for code in problems)
+        raise InvalidInput(f"This verdict cannot be published yet. {todo}", problems=problems)
 
 
 # --- claims -----------------------------------------------------------------------------------------
@@ -629,7 +633,10 @@ def verdict_propose(
             name for name, ok in (("rating", verdict.rating_id), ("summary", verdict.summary)) if not ok
         ]
         if missing:
-            raise InvalidInput(f"A proposed verdict needs: {', '.join(missing)}.", fields=missing)
+            todo = {"rating": "choose a rating", "summary": "write a one-line summary"}
+            raise InvalidInput(
+                f"Before proposing, {' and '.join(todo[name] for name in missing)}.", fields=missing
+            )
         verdict.state = V.PROPOSED
         _save_with_history(verdict, actor=actor, reason="propose")
         from_status, claim.status = claim.status, S.IN_REVIEW

@@ -410,6 +410,7 @@ class ClaimEvent(models.Model):
     ACTION_LABELS = {
         "create": "Proposed by detection",
         "edit": "Edited",
+        "set_claimant": "Claimant set",
         "accept": "Accepted",
         "assign": "Assigned",
         "dismiss": "Dismissed",

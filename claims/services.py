@@ -19,8 +19,9 @@ from simple_history.utils import bulk_create_with_history
 
 from claims import bulk_rows, signals, workflow
 from claims.claimreview import PROBLEMS, claimreview_problems
+from claims.detection.claimants import normalize_name
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
-from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
+from claims.models import Claim, Claimant, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
 from sources.errors import InvalidURL
 from sources.models import Source
@@ -474,6 +475,69 @@ def claim_edit(*, claim, actor, expected_version=None, **changes) -> Claim:
             fields=changed,
             comment=", ".join(changed),
             data={"fields": changed},
+        )
+    return claim
+
+
+CLAIMANT_NAME_MAX = Claimant._meta.get_field("name").max_length
+
+
+def claimant_named(name: str) -> Claimant | None:
+    """The known claimant with this name, matched as detection does (case, accents, titles, aliases)."""
+    key = normalize_name(name)
+    found = Claimant.objects.filter(normalized_name=key).order_by("pk").first()
+    if found is None and key:
+        last = key.rsplit(" ", 1)[-1]
+        for candidate in Claimant.objects.filter(normalized_name__endswith=last).order_by("pk")[:50]:
+            if key in {normalize_name(alias) for alias in candidate.aliases}:
+                return candidate
+    return found
+
+
+def claim_set_claimant(*, claim, actor, name, kind="person", description="", expected_version=None) -> Claim:
+    """Set who made the claim, by name: a known claimant (name or alias) or a new one of ``kind``.
+
+    Editors, and the assignee of the claim. TransitionNotAllowed while the claim has a published verdict
+    (changed only through a correction); InvalidInput on an empty or too long name or an unknown kind.
+    """
+    name = _required_text(name, "claimant", "The claimant's name")
+    if len(name) > CLAIMANT_NAME_MAX:
+        raise InvalidInput(
+            f"The claimant's name is at most {CLAIMANT_NAME_MAX} characters.", field="claimant"
+        )
+    if not normalize_name(name):
+        raise InvalidInput("The claimant's name needs letters or digits.", field="claimant")
+    if kind not in Claimant.Kind.values:
+        raise InvalidInput(f"Unknown kind of claimant {kind!r}.", field="kind")
+    with transaction.atomic():
+        claim = _lock(claim)
+        if not (is_editor(actor) or is_assignee(actor, claim)):
+            raise NotPermitted(f"{_who(actor)} may not set the claimant of this claim.")
+        claimant = claimant_named(name)
+        if claimant is not None and claimant.pk == claim.claimant_id:
+            return claim
+        _check_version(claim, expected_version)
+        if _published(claim) is not None:
+            raise TransitionNotAllowed(
+                "The claim has a published verdict: its claimant changes only through a correction, which "
+                "records a public note.",
+                current_status=claim.status,
+                fields=["claimant"],
+            )
+        created = claimant is None
+        if created:
+            claimant = Claimant.objects.create(
+                name=name, normalized_name=normalize_name(name), kind=kind, description=description.strip()
+            )
+        previous_id, claim.claimant = claim.claimant_id, claimant
+        _commit(
+            claim,
+            actor=actor,
+            action="set_claimant",
+            from_status=claim.status,
+            fields=["claimant"],
+            comment=claimant.name,
+            data={"claimant_id": claimant.pk, "previous_claimant_id": previous_id, "created": created},
         )
     return claim
 

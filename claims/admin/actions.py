@@ -60,6 +60,23 @@ def run_each(request, claims, operation, *, done: str, allowed_from: str) -> Non
     messages.add_message(request, level, " ".join(parts))
 
 
+def warn_without_claimant(request, claims) -> None:
+    """Warn (not refuse) about accepted or assigned claims that cannot be published without a claimant."""
+    missing = list(
+        claims.filter(claimant__isnull=True, status__in=[Claim.Status.OPEN, Claim.Status.RESEARCHING])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not missing:
+        return
+    ids = ", ".join(f"#{pk}" for pk in missing[:20]) + (", ..." if len(missing) > 20 else "")
+    if len(missing) == 1:
+        text = f"This claim has no claimant: set one before it can be published ({ids})."
+    else:
+        text = f"{len(missing)} claims have no claimant: set one on each before it can be published ({ids})."
+    messages.warning(request, text)
+
+
 class DismissForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why these are not checked.")
 
@@ -119,6 +136,7 @@ def accept(modeladmin, request, queryset):
         done="Accepted",
         allowed_from="candidate",
     )
+    warn_without_claimant(request, queryset)
 
 
 @admin.action(description="Dismiss selected claims (with a reason)…", permissions=["workflow"])
@@ -157,6 +175,7 @@ def assign(modeladmin, request, queryset):
             done=f"Assigned to {data['assignee'].get_username()}",
             allowed_from="open or researching",
         )
+        warn_without_claimant(request, queryset)
         return None
     return _intermediate(
         modeladmin, request, queryset, form=form, title="Assign claims", action="assign", button="Assign"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from claims.models import Evidence, Rating, Verdict
+from claims.models import Claimant, Evidence, Rating, Verdict
 
 
 class VersionedForm(forms.Form):
@@ -66,3 +66,23 @@ class EvidenceUpdateForm(forms.Form):
         if (start is None) != (end is None) or (start is not None and end <= start):
             raise forms.ValidationError("Select the excerpt again: its start and end did not match.")
         return data
+
+
+class ClaimantSetForm(VersionedForm):
+    name = forms.CharField(
+        max_length=Claimant._meta.get_field("name").max_length,
+        label="Who made this claim",
+        help_text="A known claimant is matched by name or alias; any other name becomes a new claimant.",
+        error_messages={"required": "Type the name of who made this claim."},
+        widget=forms.TextInput(attrs={"list": "fc-known-claimants", "autocomplete": "off"}),
+    )
+    kind = forms.TypedChoiceField(
+        choices=Claimant.Kind.choices,
+        initial=Claimant.Kind.PERSON,
+        required=False,
+        empty_value=Claimant.Kind.PERSON,
+        label="Person or organisation (if new)",
+    )
+    description = forms.CharField(
+        required=False, label="Role (if new)", help_text="E.g. 'Minister for Work', 'central bank'."
+    )

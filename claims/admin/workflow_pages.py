@@ -17,9 +17,10 @@ from claims import permissions, services
 from claims.admin import display, forms, highlighting
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError
-from claims.models import Claim, Evidence, Verdict
+from claims.models import Claim, Claimant, Evidence, Verdict
 
 STANCE_ORDER = ["supports", "refutes", "context", "unknown", "unrelated"]
+NO_CLAIMANT = "This claim has no claimant: set one before it can be published."
 CONTEXT_CHARS = 300
 
 
@@ -116,6 +117,45 @@ def _call(request, operation, success) -> bool:
     return True
 
 
+def _claimant_context(request, claim: Claim) -> dict:
+    """The claimant form, for editors and the assignee until the claim has a public verdict."""
+    allowed = permissions.is_editor(request.user) or permissions.is_assignee(request.user, claim)
+    if not allowed or services.claim_has_public_verdict(claim.pk):
+        return {"claimant_form": None}
+    known = (
+        Claimant.objects.filter(claims__article_id=claim.article_id).distinct() if claim.article_id else []
+    )
+    return {
+        "claimant_form": forms.ClaimantSetForm(initial={"version": claim.version}),
+        # The article's other speakers are the likely claimants; any name may still be typed.
+        "known_claimants": list(known[:50]),
+    }
+
+
+def _set_claimant(request, claim: Claim) -> None:
+    form = forms.ClaimantSetForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form)
+    data = form.cleaned_data
+    _call(
+        request,
+        lambda: services.claim_set_claimant(
+            claim=claim,
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            description=data["description"],
+            expected_version=data["version"],
+        ),
+        lambda updated: f"Claimant set: {updated.claimant.name}.",
+    )
+
+
+def _warn_without_claimant(request, claim: Claim) -> None:
+    if claim.claimant_id is None:
+        messages.warning(request, NO_CLAIMANT)
+
+
 def adjudicate_view(model_admin, request, pk):
     """Approve & publish or send back the proposed verdict (editors)."""
     if not permissions.is_editor(request.user):
@@ -133,6 +173,8 @@ def adjudicate_view(model_admin, request, pk):
                 "Verdict approved and published.",
             ):
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        elif "set_claimant" in request.POST:
+            _set_claimant(request, claim)
         elif "send_back" in request.POST:
             form = forms.SendBackForm(request.POST)
             if not form.is_valid():
@@ -161,6 +203,7 @@ def adjudicate_view(model_admin, request, pk):
         evidence_groups=grouped_by_stance(evidence_rows(claim)),
         approve_form=forms.ApproveForm(initial={"version": claim.version}),
         send_back_form=forms.SendBackForm(initial={"version": claim.version}),
+        **_claimant_context(request, claim),
     )
     return TemplateResponse(request, "claims/admin/adjudicate.html", context)
 
@@ -248,6 +291,7 @@ def research_view(model_admin, request, pk):
         draft=draft,
         verdict_form=forms.VerdictForm(initial=_verdict_initial(claim, draft)),
         can_work=claim.assignee_id == request.user.pk,
+        **_claimant_context(request, claim),
     )
     return TemplateResponse(request, "claims/admin/research.html", context)
 
@@ -265,6 +309,8 @@ def _research_post(request, claim: Claim) -> None:
             ),
             "Evidence added; its source is being archived.",
         )
+    elif "set_claimant" in request.POST:
+        _set_claimant(request, claim)
     elif "update_evidence" in request.POST:
         _update_evidence(request, claim, request.POST["update_evidence"])
     elif "save_draft" in request.POST or "propose" in request.POST:
@@ -273,7 +319,7 @@ def _research_post(request, claim: Claim) -> None:
             return _form_errors(request, form)
         data = form.cleaned_data
         service = services.verdict_propose if "propose" in request.POST else services.verdict_save_draft
-        _call(
+        proposed = _call(
             request,
             lambda: service(
                 claim=claim,
@@ -285,6 +331,8 @@ def _research_post(request, claim: Claim) -> None:
             ),
             "Verdict proposed for review." if "propose" in request.POST else "Draft saved.",
         )
+        if proposed and "propose" in request.POST:
+            _warn_without_claimant(request, claim)
 
 
 def _update_evidence(request, claim: Claim, evidence_id: str) -> None:

@@ -1039,17 +1039,20 @@ def evidence_add(
     excerpt_start=None,
     excerpt_end=None,
     score=None,
+    excerpt_typed=False,
 ) -> Evidence:
     """Attach the source at ``url`` as evidence (editors, the assignee; the system for cited/suggested).
 
     Pins the source's latest snapshot when there is one and requests a pull, queued after commit. The same
-    source with the same excerpt on the same claim is returned, not added twice.
+    source with the same excerpt on the same claim is returned, not added twice. ``excerpt_typed`` marks
+    an excerpt the person typed or pasted (not cut from an archived copy: InvalidInput with offsets).
     """
     if stance not in Evidence.Stance.values:
         raise InvalidInput(f"Unknown stance {stance!r}.", field="stance")
     if origin not in Evidence.Origin.values:
         raise InvalidInput(f"Unknown origin {origin!r}.", field="origin")
     excerpt, note = (excerpt or "").strip(), (note or "").strip()
+    excerpt_typed = _clean_typed(excerpt_typed, excerpt, excerpt_start, excerpt_end)
     with transaction.atomic():
         claim = _lock(claim)
         _require_evidence_editor(actor, claim, system_allowed=origin != Evidence.Origin.ADDED)
@@ -1066,6 +1069,7 @@ def evidence_add(
             excerpt=excerpt,
             excerpt_start=excerpt_start,
             excerpt_end=excerpt_end,
+            excerpt_typed=excerpt_typed,
             stance=stance,
             origin=origin,
             score=score,
@@ -1086,6 +1090,20 @@ def evidence_add(
     return evidence
 
 
+def _clean_typed(typed, excerpt, start, end) -> bool:
+    """Whether the excerpt is marked typed: only a text without offsets, as offsets point into a copy."""
+    if not typed:
+        return False
+    if start is not None or end is not None:
+        raise InvalidInput(
+            "A typed excerpt has no position in an archived copy: give the text, or the offsets.",
+            field="excerpt",
+        )
+    if not (excerpt or "").strip():
+        raise InvalidInput("Type or paste the excerpt.", field="excerpt")
+    return True
+
+
 def _clean_excerpt_span(start, end, snapshot) -> tuple[int | None, int | None]:
     if start is None and end is None:
         return None, None
@@ -1104,10 +1122,13 @@ def evidence_update(
     excerpt_end=None,
     note=None,
     dismissed=None,
+    excerpt_typed=None,
 ) -> Evidence:
     """Change the given fields of a piece of evidence (editors, the claim's assignee); None leaves a field.
 
-    Offsets without an excerpt take the excerpt from the pinned snapshot's text.
+    Offsets without an excerpt take the excerpt from the pinned snapshot's text, and the excerpt is then
+    quoted, no longer typed. ``excerpt_typed`` True with an ``excerpt`` stores the text the person typed or
+    pasted and forgets the old offsets (InvalidInput with offsets, or without a text).
     """
     if stance is not None and stance not in Evidence.Stance.values:
         raise InvalidInput(f"Unknown stance {stance!r}.", field="stance")
@@ -1121,9 +1142,14 @@ def evidence_update(
             claim = Claim.objects.select_for_update().get(pk=current.claim_id)
         _require_evidence_editor(actor, claim, system_allowed=False)
         changes = {}
+        if excerpt_typed:
+            _clean_typed(excerpt_typed, excerpt, excerpt_start, excerpt_end)
+            changes.update(excerpt_start=None, excerpt_end=None, excerpt_typed=True)
+        elif excerpt_typed is not None:
+            changes["excerpt_typed"] = False
         if excerpt_start is not None or excerpt_end is not None:
             start, end = _clean_excerpt_span(excerpt_start, excerpt_end, current.snapshot)
-            changes.update(excerpt_start=start, excerpt_end=end)
+            changes.update(excerpt_start=start, excerpt_end=end, excerpt_typed=False)
             if excerpt is None and current.snapshot is not None:
                 excerpt = current.snapshot.text[start:end]
         for field, value in (("stance", stance), ("excerpt", excerpt), ("note", note)):

@@ -10,7 +10,9 @@ class VersionedForm(forms.Form):
 
 
 class ApproveForm(VersionedForm):
-    pass
+    confirm_unarchived = forms.BooleanField(
+        required=False, label="Publish anyway: I have checked the evidence that was never archived."
+    )
 
 
 class SendBackForm(VersionedForm):
@@ -47,10 +49,23 @@ class CorrectionForm(VerdictForm):
             self.fields[name].required = True
 
 
+TYPED_EXCERPT_HELP = (
+    "Only if the page cannot be archived (paywall, PDF, removed): type or paste the passage. It is marked "
+    "as typed by you, not quoted from an archived copy."
+)
+
+
 class EvidenceAddForm(forms.Form):
     url = forms.URLField(max_length=2000, assume_scheme="https", label="Evidence URL")
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.UNKNOWN)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    excerpt = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Excerpt (typed)",
+        help_text=TYPED_EXCERPT_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EvidenceUpdateForm(forms.Form):
@@ -59,6 +74,13 @@ class EvidenceUpdateForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     excerpt_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     excerpt_end = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    typed_excerpt = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Excerpt (typed)",
+        help_text=TYPED_EXCERPT_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self):
         data = super().clean()

@@ -57,11 +57,17 @@ def evidence_rows(claim: Claim, *, with_full_text: bool = False) -> list[dict]:
         if with_full_text:
             if snap is not None:
                 row["text_html"] = highlighting.highlight_excerpt(snap.text, ev.excerpt_start, ev.excerpt_end)
-            row["form"] = forms.EvidenceUpdateForm(
-                initial={"evidence": ev.pk, "stance": ev.stance, "note": ev.note}, prefix=f"ev{ev.pk}"
-            )
+            initial = {"evidence": ev.pk, "stance": ev.stance, "note": ev.note}
+            if ev.excerpt_typed:
+                initial["typed_excerpt"] = ev.excerpt
+            row["form"] = forms.EvidenceUpdateForm(initial=initial, prefix=f"ev{ev.pk}")
         rows.append(row)
     return rows
+
+
+def never_archived(rows: list[dict]) -> list[dict]:
+    """The evidence rows a verdict may rest on that have no archived copy (unrelated ones aside)."""
+    return [r for r in rows if r["snapshot"] is None and r["evidence"].stance != Evidence.Stance.UNRELATED]
 
 
 def grouped_by_stance(rows: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -156,6 +162,22 @@ def _warn_without_claimant(request, claim: Claim) -> None:
         messages.warning(request, NO_CLAIMANT)
 
 
+def _unarchived_confirmed(request, claim: Claim, form) -> bool:
+    """Whether the editor may approve as far as unarchived evidence goes: none, or the box was ticked.
+
+    Read again at approval: a source archived since the page was rendered no longer needs the tick.
+    """
+    missing = never_archived(evidence_rows(claim))
+    if missing and not form.cleaned_data["confirm_unarchived"]:
+        messages.error(
+            request,
+            f"Not published: {len(missing)} piece(s) of evidence were never archived, so what they say "
+            "cannot be checked later. Check them, then tick “Publish anyway” to approve.",
+        )
+        return False
+    return True
+
+
 def adjudicate_view(model_admin, request, pk):
     """Approve & publish or send back the proposed verdict (editors)."""
     if not permissions.is_editor(request.user):
@@ -165,12 +187,16 @@ def adjudicate_view(model_admin, request, pk):
     if request.method == "POST":
         if "approve" in request.POST:
             form = forms.ApproveForm(request.POST)
-            if form.is_valid() and _call(
-                request,
-                lambda: services.verdict_approve(
-                    claim=claim, actor=request.user, expected_version=form.cleaned_data["version"]
-                ),
-                "Verdict approved and published.",
+            if (
+                form.is_valid()
+                and _unarchived_confirmed(request, claim, form)
+                and _call(
+                    request,
+                    lambda: services.verdict_approve(
+                        claim=claim, actor=request.user, expected_version=form.cleaned_data["version"]
+                    ),
+                    "Verdict approved and published.",
+                )
             ):
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         elif "set_claimant" in request.POST:
@@ -197,10 +223,12 @@ def adjudicate_view(model_admin, request, pk):
         .order_by("-id")
         .first()
     )
+    rows = evidence_rows(claim)
     context = _base_context(model_admin, request, claim, f"Adjudicate claim #{claim.pk}")
     context.update(
         verdict=proposed,
-        evidence_groups=grouped_by_stance(evidence_rows(claim)),
+        evidence_groups=grouped_by_stance(rows),
+        never_archived=never_archived(rows),
         approve_form=forms.ApproveForm(initial={"version": claim.version}),
         send_back_form=forms.SendBackForm(initial={"version": claim.version}),
         **_claimant_context(request, claim),
@@ -305,7 +333,13 @@ def _research_post(request, claim: Claim) -> None:
         _call(
             request,
             lambda: services.evidence_add(
-                claim=claim, actor=request.user, url=data["url"], stance=data["stance"], note=data["note"]
+                claim=claim,
+                actor=request.user,
+                url=data["url"],
+                stance=data["stance"],
+                note=data["note"],
+                excerpt=data["excerpt"],
+                excerpt_typed=bool(data["excerpt"].strip()),
             ),
             "Evidence added; its source is being archived.",
         )
@@ -344,7 +378,9 @@ def _update_evidence(request, claim: Claim, evidence_id: str) -> None:
         return _form_errors(request, form)
     data = form.cleaned_data
     changes = {"stance": data["stance"], "note": data["note"]}
-    if data["excerpt_start"] is not None:
+    if data["excerpt_start"] is None:
+        changes.update(_typed_excerpt_changes(evidence, data["typed_excerpt"].strip()))
+    else:
         snap = evidence_snapshot(evidence)
         text = snap.text if snap is not None else ""
         if data["excerpt_end"] > len(text):
@@ -361,3 +397,12 @@ def _update_evidence(request, claim: Claim, evidence_id: str) -> None:
         lambda: services.evidence_update(evidence=evidence, actor=request.user, **changes),
         "Evidence updated.",
     )
+
+
+def _typed_excerpt_changes(evidence: Evidence, typed: str) -> dict:
+    """A new typed excerpt, or none when the reviewer emptied the box; a selection would win over both."""
+    if typed and not (evidence.excerpt_typed and typed == evidence.excerpt):
+        return {"excerpt": typed, "excerpt_typed": True}
+    if evidence.excerpt_typed and not typed:
+        return {"excerpt": "", "excerpt_typed": False}
+    return {}

@@ -82,10 +82,10 @@ def test_the_reviewer_sets_a_new_claimant_on_the_research_page(client, reviewer)
         _url("research", claim),
         {
             "set_claimant": "1",
-            "version": claim.version,
-            "name": "Ana López",
-            "kind": "organization",
-            "description": "Lugo city council",
+            "claimant-version": claim.version,
+            "claimant-name": "Ana López",
+            "claimant-kind": "organization",
+            "claimant-description": "Lugo city council",
         },
         follow=True,
     )
@@ -106,7 +106,12 @@ def test_the_article_s_known_claimants_are_offered_and_matched_by_alias(client, 
     client.force_login(editor)
     response = client.post(
         _url("adjudicate", claim),
-        {"set_claimant": "1", "version": claim.version, "name": "Mr. Sussex", "kind": "person"},
+        {
+            "set_claimant": "1",
+            "claimant-version": claim.version,
+            "claimant-name": "Mr. Sussex",
+            "claimant-kind": "person",
+        },
         follow=True,
     )
     assert _messages(response) == ["Claimant set: Matthew Sussex."]
@@ -139,7 +144,7 @@ def test_approving_without_claimant_is_refused_in_the_editors_words_then_works_o
     )
     assert not any(word in response.content.decode() for word in SCHEMA_WORDS)
     claim.refresh_from_db()
-    data = {"set_claimant": "1", "version": claim.version, "name": "Ana Lopez"}
+    data = {"set_claimant": "1", "claimant-version": claim.version, "claimant-name": "Ana Lopez"}
     assert _messages(client.post(_url("adjudicate", claim), data, follow=True)) == [
         "Claimant set: Ana Lopez."
     ]
@@ -154,7 +159,9 @@ def test_a_published_claim_offers_no_claimant_form_and_refuses_a_forged_one(clie
     client.force_login(editor)
     assert 'id="fc-claimant-form"' not in client.get(_url("adjudicate", claim)).content.decode()
     response = client.post(
-        _url("adjudicate", claim), {"set_claimant": "1", "version": claim.version, "name": "X Y"}, follow=True
+        _url("adjudicate", claim),
+        {"set_claimant": "1", "claimant-version": claim.version, "claimant-name": "X Y"},
+        follow=True,
     )
     (message,) = _messages(response)
     assert message.startswith("Not possible in the claim's current status:") and "correction" in message
@@ -166,7 +173,9 @@ def test_an_empty_claimant_name_is_a_message_and_changes_nothing(client, reviewe
     claim = claim_in_status("researching", reviewer=reviewer, claimant=None)
     client.force_login(reviewer)
     response = client.post(
-        _url("research", claim), {"set_claimant": "1", "version": claim.version, "name": " "}, follow=True
+        _url("research", claim),
+        {"set_claimant": "1", "claimant-version": claim.version, "claimant-name": " "},
+        follow=True,
     )
     assert _messages(response) == ["Type the name of who made this claim."]
     assert Claim.objects.get(pk=claim.pk).claimant is None

@@ -132,14 +132,14 @@ def _claimant_context(request, claim: Claim) -> dict:
         Claimant.objects.filter(claims__article_id=claim.article_id).distinct() if claim.article_id else []
     )
     return {
-        "claimant_form": forms.ClaimantSetForm(initial={"version": claim.version}),
+        "claimant_form": forms.ClaimantSetForm(initial={"version": claim.version}, prefix="claimant"),
         # The article's other speakers are the likely claimants; any name may still be typed.
         "known_claimants": list(known[:50]),
     }
 
 
 def _set_claimant(request, claim: Claim) -> None:
-    form = forms.ClaimantSetForm(request.POST)
+    form = forms.ClaimantSetForm(request.POST, prefix="claimant")
     if not form.is_valid():
         return _form_errors(request, form)
     data = form.cleaned_data

@@ -60,10 +60,11 @@ def run_each(request, claims, operation, *, done: str, allowed_from: str) -> Non
     messages.add_message(request, level, " ".join(parts))
 
 
-def warn_without_claimant(request, claims) -> None:
+def warn_without_claimant(request, claim_ids) -> None:
     """Warn (not refuse) about accepted or assigned claims that cannot be published without a claimant."""
     missing = list(
-        claims.filter(claimant__isnull=True, status__in=[Claim.Status.OPEN, Claim.Status.RESEARCHING])
+        Claim.objects.filter(pk__in=claim_ids, claimant__isnull=True)
+        .filter(status__in=[Claim.Status.OPEN, Claim.Status.RESEARCHING])
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -129,6 +130,8 @@ def _intermediate(modeladmin, request, queryset, *, form, title: str, action: st
 
 @admin.action(description="Accept selected claims (candidate → open)", permissions=["workflow"])
 def accept(modeladmin, request, queryset):
+    # The ids first: the changelist's filters (e.g. status=candidate) no longer match once accepted.
+    selected = list(queryset.values_list("pk", flat=True))
     run_each(
         request,
         queryset,
@@ -136,7 +139,7 @@ def accept(modeladmin, request, queryset):
         done="Accepted",
         allowed_from="candidate",
     )
-    warn_without_claimant(request, queryset)
+    warn_without_claimant(request, selected)
 
 
 @admin.action(description="Dismiss selected claims (with a reason)…", permissions=["workflow"])
@@ -162,6 +165,7 @@ def assign(modeladmin, request, queryset):
     form = AssignForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         data = form.cleaned_data
+        selected = list(queryset.values_list("pk", flat=True))
         run_each(
             request,
             queryset,
@@ -175,7 +179,7 @@ def assign(modeladmin, request, queryset):
             done=f"Assigned to {data['assignee'].get_username()}",
             allowed_from="open or researching",
         )
-        warn_without_claimant(request, queryset)
+        warn_without_claimant(request, selected)
         return None
     return _intermediate(
         modeladmin, request, queryset, form=form, title="Assign claims", action="assign", button="Assign"

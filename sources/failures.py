@@ -7,7 +7,6 @@ place; these sentences name no internal host, so they may be shown wherever the 
 import re
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -83,8 +82,11 @@ def pulls_need_worker() -> bool:
     """True when no worker runs the queued pulls later (``make run``: tasks run in the request).
 
     Then a pull runs once when it is asked for, and a retry scheduled for later never happens by itself.
+    Celery's own configuration is read (CELERY_TASK_ALWAYS_EAGER, set when REDIS_URL is not).
     """
-    return settings.CELERY_TASK_ALWAYS_EAGER
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
 
 
 def state_text(source: Source) -> str:

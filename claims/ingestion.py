@@ -382,7 +382,7 @@ def article_retry(*, article_id: int, actor) -> Article:
     if not is_editor(actor):
         raise NotPermitted("Only editors may retry an article's analysis.")
     with transaction.atomic():
-        article = Article.objects.select_for_update().select_related("source").get(pk=article_id)
+        article = Article.objects.select_for_update().get(pk=article_id)
         if article.analysis_state not in RETRYABLE_STATES:
             raise InvalidInput(
                 f"Only a failed analysis can be retried; this one is {article.get_analysis_state_display()}."

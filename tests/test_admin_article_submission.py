@@ -51,8 +51,8 @@ def test_an_editor_pastes_text_with_a_title(editor_client, django_capture_on_com
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({}, "Give a URL, an HTML file or plain text."),
-        ({"text": "a", "html_file": SimpleUploadedFile("a.html", PAGE)}, "not both"),
+        ({}, "Give a URL, an HTML page (a file or pasted) or plain text."),
+        ({"text": "a", "html_file": SimpleUploadedFile("a.html", PAGE)}, "not several"),
         ({"url": "ftp://example.org/x"}, "Invalid URL"),
         ({"html_file": SimpleUploadedFile("junk.html", b"\x00\x01binary")}, "looks binary"),
     ],

@@ -100,6 +100,10 @@ class SourceAdmin(admin.ModelAdmin):
     def has_pull_permission(self, request):
         return request.user.has_perm("sources.change_source")
 
+    def has_retry_permission(self, request):
+        # Whoever may add a URL to be fetched (editors submitting articles) may have a failed one tried again.
+        return self.has_pull_permission(request) or request.user.has_perm("sources.add_source")
+
     @admin.action(description="Pull now (retries failed sources)", permissions=["pull"])
     def pull_now(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
@@ -114,7 +118,7 @@ class SourceAdmin(admin.ModelAdmin):
         return {
             **(extra_context or {}),
             "pulls_need_worker": failures.pulls_need_worker(),
-            "can_pull": self.has_pull_permission(request),
+            "can_retry": self.has_retry_permission(request),
         }
 
     def changelist_view(self, request, extra_context=None):
@@ -125,7 +129,6 @@ class SourceAdmin(admin.ModelAdmin):
         source = self.get_object(request, object_id)
         if source is not None and failures.has_failed(source):
             context.update(
-                can_retry=context["can_pull"],
                 state_text=failures.state_text(source),
                 reason=failures.plain_reason(source),
             )
@@ -133,18 +136,21 @@ class SourceAdmin(admin.ModelAdmin):
 
     def retry_view(self, request, pk):
         """Pull the source again now (POST); without a worker the pull runs before the answer."""
-        if not self.has_pull_permission(request):
+        if not self.has_retry_permission(request):
             raise PermissionDenied
         source = get_object_or_404(Source, pk=pk)
+        checked_before = source.last_checked_at
         request_pull([source.pk])
         source.refresh_from_db()
-        if source.state == Source.State.OK:
+        if source.last_checked_at == checked_before:  # queued for a worker, not pulled yet
+            self.message_user(request, "Retry queued: a worker pulls the page shortly.", messages.SUCCESS)
+        elif source.state == Source.State.OK:
             self.message_user(request, "Pulled again: the page was fetched.", messages.SUCCESS)
         elif failures.has_failed(source):
             text = f"Still failing: {failures.state_text(source)}. {failures.plain_reason(source)}"
             self.message_user(request, text, messages.WARNING)
         else:
-            self.message_user(request, "Retry queued: a worker pulls the page shortly.", messages.SUCCESS)
+            self.message_user(request, f"Pulled again: {failures.state_text(source)}.", messages.INFO)
         return HttpResponseRedirect(reverse("admin:sources_source_change", args=[source.pk]))
 
 

@@ -10,7 +10,14 @@ from claims.ingestion import Submission, submit_article
 from claims.models import Article
 from sources import failures
 from sources.models import Source
-from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    EvidenceFactory,
+    ReviewerFactory,
+    SourceFactory,
+    claim_in_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +119,22 @@ def test_retry_now_pulls_the_source_and_says_how_it_went(client, web):
         "Still failing: Failed. The site refused to serve the page (HTTP 403)." in response.content.decode()
     )
     assert [r.path for r, _ in web.log].count("/page") == 1
+
+
+def test_evidence_whose_source_failed_says_why_and_leads_to_the_retry(client):
+    reviewer = ReviewerFactory()
+    claim = claim_in_status("researching", reviewer=reviewer)
+    source = SourceFactory(
+        state=Source.State.FAILED,
+        failure=Source.Failure.REDIRECTS,
+        last_error="more than 5 redirects starting at https://news.example.org/loop",
+    )
+    EvidenceFactory(claim=claim, source=source, snapshot=None)
+    client.force_login(reviewer)
+    body = client.get(reverse("admin:claims_claim_research", args=[claim.pk])).content.decode()
+    item = body[body.index('class="fc-evidence"') :]
+    item = item[: item.index("</li>")]
+    assert '<span class="fc-pull-state">source Failed</span>' in item
+    assert "The page redirects in a loop or too many times." in item and "not archived<" in item
+    assert reverse("admin:sources_source_change", args=[source.pk]) in item
+    assert 'title="more than 5 redirects' in item and "being archived" not in item

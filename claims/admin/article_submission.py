@@ -23,6 +23,7 @@ FIELDSETS = [
 class ArticleSubmissionForm(forms.Form):
     url = forms.URLField(
         required=False,
+        label="URL",
         max_length=2000,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "vURLField"}),

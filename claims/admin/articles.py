@@ -103,10 +103,11 @@ class ArticleAdmin(admin.ModelAdmin):
             except InvalidInput as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(
-                    request,
-                    f"Article #{article.pk} submitted: {article.get_analysis_state_display().lower()}.",
-                )
+                if article.analysis_state == Article.AnalysisState.FAILED:  # without a worker it ran already
+                    messages.warning(request, f"Article #{article.pk} submitted, but its analysis failed.")
+                else:
+                    state = article.get_analysis_state_display().lower()
+                    messages.success(request, f"Article #{article.pk} submitted: {state}.")
                 return HttpResponseRedirect(reverse("admin:claims_article_change", args=[article.pk]))
         adminform = helpers.AdminForm(form, FIELDSETS, {}, model_admin=self)
         context = {
@@ -177,13 +178,11 @@ class ArticleAdmin(admin.ModelAdmin):
         except DomainError as exc:
             report_domain_error(request, exc)
         else:
-            state = article.get_analysis_state_display().lower()
-            level = (
-                messages.WARNING
-                if article.analysis_state == Article.AnalysisState.FAILED
-                else messages.SUCCESS
-            )
-            messages.add_message(request, level, f"Retried: the analysis is {state}.")
+            if article.analysis_state == Article.AnalysisState.FAILED:  # without a worker it ran already
+                messages.warning(request, f"Retried, and it failed again: {article.analysis_error}")
+            else:
+                state = article.get_analysis_state_display().lower()
+                messages.success(request, f"Retried: the analysis is {state}.")
         return HttpResponseRedirect(reverse("admin:claims_article_change", args=[article.pk]))
 
     def analysis_state_view(self, request, pk):

@@ -1,6 +1,7 @@
 // Long analyses: the article page follows a running analysis (polling its state, reloading the page when
 // it moves on), and the add form says that fetching and analysing take a while and is not sent twice.
-(function () {
+// Loaded in the page's head (the admin's form media): it starts once the document is parsed.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const box = document.querySelector("[data-fc-poll]");
   if (box) {
@@ -32,4 +33,4 @@
       window.setTimeout(() => form.querySelectorAll("[type=submit]").forEach((b) => { b.disabled = true; }), 0);
     });
   }
-})();
+});

@@ -27,11 +27,12 @@ from django.utils import timezone
 from claims import services
 from claims.detection import DetectedSentence, detect_claims
 from claims.detection.claimants import normalize_name
-from claims.errors import ContentConflict, InvalidInput
+from claims.errors import ContentConflict, InvalidInput, NotPermitted
 from claims.models import Article, Claim, Claimant
 from claims.permissions import is_editor
 from factcheck.durability import derived_writes
 from factcheck.queueing import enqueue_on_commit
+from sources import failures
 from sources import services as source_services
 from sources.documents import Document, Link
 from sources.errors import InvalidURL
@@ -265,8 +266,10 @@ def stale_article_ids() -> list[int]:
 def run_analysis(*, article_id: int, pull: bool = True) -> Article:
     """Pull the article if it came as a URL, then analyse its current snapshot; record failures on it.
 
-    A transient fetch failure leaves the article "fetching": the sources pipeline retries the pull, and
-    the ``snapshot_changed`` receiver analyses the article when its content arrives.
+    A transient fetch failure leaves the article "fetching" while the sources pipeline retries the pull:
+    the ``snapshot_changed`` receiver analyses the article when its content arrives, and the
+    ``source_failed`` receiver ends it as failed when the retries are spent (``articles_fail_fetch``).
+    Without a worker to retry (``make run``), a failed fetch fails the analysis at once.
     """
     article = Article.objects.select_related("source").get(pk=article_id)
     try:
@@ -307,21 +310,90 @@ def _latest_snapshot_id(source: Source) -> int | None:
 
 def _no_content(article: Article) -> None:
     source = article.source
-    reason = source.last_error or f"the page could not be fetched ({source.get_state_display()})"
-    if source.state in {Source.State.PENDING, Source.State.FAILED}:
-        _set_state(article.pk, Article.AnalysisState.FETCHING, f"Waiting for the page: {reason}")
+    retried = source.state == Source.State.RETRYING and not failures.pulls_need_worker()
+    if source.state == Source.State.PENDING or retried:
+        _set_state(article.pk, Article.AnalysisState.FETCHING, _waiting_reason(source))
         return
-    raise AnalysisFailed(f"No content: {reason}")
+    raise AnalysisFailed(fetch_failure_reason(source))
+
+
+def _waiting_reason(source: Source) -> str:
+    if source.state != Source.State.RETRYING:
+        return ""
+    retry_at = failures.when(source.next_pull_at)
+    return f"The page could not be fetched yet: {failures.plain_reason(source)} Retrying at {retry_at}."
+
+
+def fetch_failure_reason(source: Source) -> str:
+    """Why the article's page could not be fetched, in words an editor understands (no raw detail)."""
+    reason = failures.plain_reason(source) or f"The page could not be fetched ({source.get_state_display()})."
+    if source.state == Source.State.RETRYING:  # only without a worker: nothing would run the retry
+        reason += " Pulls are retried only by a worker (celery -A factcheck worker -B): retry it by hand."
+    return reason
 
 
 def _pull_now(source: Source) -> None:
-    from sources import pulling
+    """Pull the page in-process, unless a retry of a failed pull is already scheduled for later.
 
-    Source.objects.filter(pk=source.pk).update(next_pull_at=timezone.now())
-    try:
-        pulling.source_pull(source_id=source.pk)
-    except pulling.RetryLater:
-        source_services.request_pull([source.pk])
+    Pulling again here (the stale-analysis sweeper comes back every few minutes) would start the series
+    of retries over each time, and a page that never answers would never be given up on.
+    """
+    from sources.tasks import pull_source
+
+    retry_at = source.next_pull_at
+    if source.state == Source.State.RETRYING and retry_at and retry_at > timezone.now():
+        return
+    source_services.make_due([source.pk])
+    # The task's own body: a transient failure queues its retry with backoff, as for a queued pull.
+    pull_source.run(source.pk)
+
+
+def articles_fail_fetch(*, source_id: int) -> int:
+    """End as failed the analyses waiting for this source's page once its pull failed for good.
+
+    Returns how many articles were failed; none when the source is no longer failed (a later pull
+    succeeded, or a person asked for a retry meanwhile). One transaction, the articles locked.
+    """
+    with transaction.atomic():
+        source = Source.objects.filter(pk=source_id).first()
+        if source is None or source.state not in failures.TERMINAL_STATES:
+            return 0
+        waiting = Article.objects.select_for_update().filter(
+            source_id=source_id, analysis_state=Article.AnalysisState.FETCHING
+        )
+        ids = list(waiting.values_list("pk", flat=True))
+        Article.objects.filter(pk__in=ids).update(
+            analysis_state=Article.AnalysisState.FAILED,
+            analysis_error=fetch_failure_reason(source),
+            updated_at=timezone.now(),
+        )
+    return len(ids)
+
+
+RETRYABLE_STATES = (Article.AnalysisState.FAILED, Article.AnalysisState.FETCHING)
+
+
+def article_retry(*, article_id: int, actor) -> Article:
+    """Analyse a failed article again, fetching its page afresh (even when a retry is scheduled later).
+
+    Raises NotPermitted unless ``actor`` is an editor, InvalidInput unless the analysis failed or is
+    waiting for its page. The article is queued and its source made due in one transaction.
+    """
+    if not is_editor(actor):
+        raise NotPermitted("Only editors may retry an article's analysis.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if article.analysis_state not in RETRYABLE_STATES:
+            raise InvalidInput(
+                f"Only a failed analysis can be retried; this one is {article.get_analysis_state_display()}."
+            )
+        if article.input_kind == Article.InputKind.URL:
+            source_services.make_due([article.source_id])
+        article.analysis_state, article.analysis_error = Article.AnalysisState.QUEUED, ""
+        article.save(update_fields=["analysis_state", "analysis_error", "updated_at"])
+        _queue_analysis(article.pk, run_now=False)
+    article.refresh_from_db()
+    return article
 
 
 def document_from_snapshot(snapshot: Snapshot) -> Document:

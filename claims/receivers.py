@@ -14,14 +14,14 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from claims import services, signals, workflow
+from claims import ingestion, services, signals, workflow
 from claims.errors import DomainError
 from claims.models import Article, Claim, Evidence
 from factcheck.prepared import prepared_cursor
 from factcheck.queueing import enqueue_on_commit
 from sources.models import Source
 from sources.services import watch_sources
-from sources.signals import snapshot_changed, source_gone
+from sources.signals import snapshot_changed, source_failed, source_gone
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +147,12 @@ def flag_claims_whose_cited_source_is_gone(sender, source_id, reason, **kwargs):
         f"A cited source is gone ({reason}): {url}",
         {"source_id": source_id},
     )
+
+
+@receiver(source_failed, dispatch_uid="claims.fail_articles_waiting_for_source")
+def fail_articles_waiting_for_source(sender, source_id, **kwargs):
+    """A page's pull failed for good: the articles waiting for it end as failed, with the reason."""
+    ingestion.articles_fail_fetch(source_id=source_id)
 
 
 @receiver(signals.claim_assigned, dispatch_uid="claims.watch_sources_under_review")

@@ -10,12 +10,22 @@ class FetchError(Exception):
 
     #: True when trying again later may succeed (timeouts, connection errors, 429, 5xx).
     transient = False
+    #: What went wrong, as a ``Source.Failure`` value (``sources.failures`` words it for editors).
+    kind = "other"
 
-    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        kind: str | None = None,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.kind = kind or self.kind
 
 
 class BlockedURL(FetchError):
@@ -25,6 +35,8 @@ class BlockedURL(FetchError):
     article's ``analysis_error``) can be shown to callers who are not staff without its detail, which
     names internal hosts and what they resolve to (``redact_blocked``).
     """
+
+    kind = "blocked"
 
     def __init__(self, reason: str, **kwargs):
         super().__init__(reason if reason.startswith(BLOCKED_MARK) else BLOCKED_MARK + reason, **kwargs)
@@ -43,31 +55,44 @@ def redact_blocked(text: str) -> str:
 class RobotsDisallowed(FetchError):
     """robots.txt of the host disallows our user agent from fetching this URL."""
 
+    kind = "robots"
+
 
 class GoneError(FetchError):
     """The server answered 404 or 410: the document is gone."""
+
+    kind = "gone"
 
 
 class UnsupportedContent(FetchError):
     """The response is of a content type we do not extract (PDF, images, ...)."""
 
+    kind = "unsupported"
+
 
 class TooLarge(FetchError):
     """The body exceeds ``FETCH_MAX_BYTES`` once decompressed (also how decompression bombs end)."""
+
+    kind = "too_large"
 
 
 class TooManyRedirects(FetchError):
     """More redirects than the fetcher follows, or a redirect without a usable Location."""
 
+    kind = "redirects"
+
 
 class PermanentHTTPError(FetchError):
     """A client error other than 404/410/429 (401, 403, 451, ...): retrying will not help soon."""
+
+    kind = "http_error"
 
 
 class TransientFetchError(FetchError):
     """Timeouts, connection errors, DNS failures, 429 and 5xx: worth retrying with backoff."""
 
     transient = True
+    kind = "connection"
 
 
 class HostBusy(Exception):

@@ -11,6 +11,7 @@ import contextlib
 import email.utils
 import http.cookiejar
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -174,7 +175,10 @@ def _raise_for_status(response: requests.Response, url: str) -> None:
         raise GoneError(f"HTTP {status} for {url}", status=status)
     if status == 429 or status >= 500:
         retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        raise TransientFetchError(f"HTTP {status} for {url}", status=status, retry_after=retry_after)
+        kind = "rate_limited" if status == 429 else "server_error"
+        raise TransientFetchError(
+            f"HTTP {status} for {url}", status=status, retry_after=retry_after, kind=kind
+        )
     if status >= 400:
         raise PermanentHTTPError(f"HTTP {status} for {url}", status=status)
     if status >= 300 and status != 304:
@@ -220,7 +224,23 @@ def _shut_down(response: requests.Response) -> None:
 
 
 def _past_deadline(url: str) -> TransientFetchError:
-    return TransientFetchError(f"fetching {url} took longer than {settings.FETCH_TOTAL_TIMEOUT}s")
+    return TransientFetchError(
+        f"fetching {url} took longer than {settings.FETCH_TOTAL_TIMEOUT}s", kind="timeout"
+    )
+
+
+def _connection_kind(exc: BaseException) -> str:
+    """ "tls", "refused" or "connection": what requests wraps (MaxRetryError, NewConnectionError) says."""
+    seen: list[BaseException] = []
+    while exc is not None and len(seen) < 8:
+        seen.append(exc)
+        if isinstance(exc, requests.exceptions.SSLError | ssl.SSLError):
+            return "tls"
+        if isinstance(exc, ConnectionRefusedError):
+            return "refused"
+        wrapped = [getattr(exc, "reason", None), exc.__cause__, exc.__context__, *exc.args[:1]]
+        exc = next((e for e in wrapped if isinstance(e, BaseException) and e not in seen), None)
+    return "connection"
 
 
 def _remaining(deadline: float, url: str) -> float:
@@ -246,9 +266,11 @@ def _get(url: str, headers: dict[str, str], *, timeout: float) -> requests.Respo
     except requests.Timeout:
         if timeout < settings.FETCH_TIMEOUT:  # it was what remained of the whole fetch's deadline
             raise _past_deadline(url) from None
-        raise TransientFetchError(f"timed out after {timeout}s fetching {url}") from None
+        raise TransientFetchError(f"timed out after {timeout}s fetching {url}", kind="timeout") from None
     except requests.RequestException as exc:
-        raise TransientFetchError(f"connection error fetching {url}: {exc.__class__.__name__}") from None
+        kind = _connection_kind(exc)
+        detail = {"refused": "connection refused", "tls": "TLS error"}.get(kind, exc.__class__.__name__)
+        raise TransientFetchError(f"connection error fetching {url}: {detail}", kind=kind) from None
 
 
 def fetch(

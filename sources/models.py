@@ -21,10 +21,30 @@ class Source(TimestampedModel):
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         OK = "ok", "OK"
-        FAILED = "failed", "Failed (will retry)"
+        RETRYING = "retrying", "Failed, retrying"
+        FAILED = "failed", "Failed"
         GONE = "gone", "Gone (404/410)"
         BLOCKED = "blocked", "Blocked (forbidden address or robots.txt)"
         UNSUPPORTED = "unsupported", "Unsupported content"
+
+    class Failure(models.TextChoices):
+        """What the last failed pull ran into (``sources.failures`` words each for an editor)."""
+
+        DNS = "dns", "Host name not found"
+        REFUSED = "refused", "Connection refused"
+        TIMEOUT = "timeout", "Timed out"
+        CONNECTION = "connection", "Connection failed"
+        TLS = "tls", "Secure connection failed"
+        REDIRECTS = "redirects", "Too many redirects"
+        GONE = "gone", "Page not found"
+        HTTP_ERROR = "http_error", "Refused by the site"
+        SERVER_ERROR = "server_error", "Server error"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+        BLOCKED = "blocked", "Forbidden address"
+        ROBOTS = "robots", "Disallowed by robots.txt"
+        UNSUPPORTED = "unsupported", "Not HTML or text"
+        TOO_LARGE = "too_large", "Too large"
+        OTHER = "other", "Other"
 
     url = models.URLField(max_length=2000, unique=True, help_text="Normalized URL (the identity).")
     domain = models.CharField(max_length=255, db_index=True)
@@ -34,7 +54,10 @@ class Source(TimestampedModel):
         null=True, blank=True, default=timezone.now, help_text="Empty: never pulled automatically."
     )
     consecutive_failures = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, help_text="The last failure's technical detail (for staff).")
+    failure = models.CharField(
+        max_length=16, choices=Failure.choices, blank=True, help_text="Empty after a successful pull."
+    )
     etag = models.CharField(max_length=512, blank=True)
     last_modified = models.CharField(max_length=128, blank=True)
     watch_until = models.DateTimeField(

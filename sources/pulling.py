@@ -35,7 +35,7 @@ from sources.scheduling import (
     retry_countdown,
 )
 from sources.services import extract_body, store_content, update_source
-from sources.signals import source_gone
+from sources.signals import source_failed, source_gone
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,8 @@ def source_pull(*, source_id: int, attempt: int = 0) -> str:
     """Pull the source once if it is due; return the outcome, raise RetryLater for a transient failure.
 
     Outcomes: "skipped" (not due, or another pull holds the lease), "not_modified" (304), "unchanged",
-    "changed", or the state a permanent failure left ("gone", "blocked", "unsupported", "failed").
+    "changed", or the state a permanent failure left ("gone", "blocked", "unsupported", "failed"). A
+    transient failure leaves the source "retrying" until its retries are spent.
     """
     source = _claim(source_id, timezone.now())
     if source is None:
@@ -143,6 +144,7 @@ def _success_fields(source: Source, result: fetching.FetchResult, *, unchanged_p
         "last_checked_at": now,
         "consecutive_failures": 0,
         "last_error": "",
+        "failure": "",
         "etag": result.etag[:512],
         "last_modified": result.last_modified[:128],
         "unchanged_pulls": unchanged_pulls,
@@ -216,12 +218,14 @@ def _record_failure(source: Source, exc: FetchError, *, attempt: int) -> str:
         "last_checked_at": now,
         "consecutive_failures": failures,
         "last_error": exc.reason[:2000],
+        "failure": exc.kind if exc.kind in Source.Failure.values else Source.Failure.OTHER,
         "lease_until": None,
         "queued_at": None,
     }
     if exc.transient and attempt < settings.SOURCES_PULL_MAX_RETRIES:
         countdown = retry_countdown(attempt, exc.retry_after)
         fields["next_pull_at"] = now + timedelta(seconds=countdown)
+        fields["state"] = Source.State.RETRYING
         Source.objects.filter(pk=source.pk).update(**fields)
         logger.info(
             "pull of source %s failed (%s); retry %s in %.0fs", source.pk, exc.reason, attempt + 1, countdown
@@ -244,5 +248,10 @@ def _record_failure(source: Source, exc: FetchError, *, attempt: int) -> str:
             transaction.on_commit(
                 lambda: source_gone.send(sender=Source, source_id=source.pk, reason=exc.reason)
             )
+        transaction.on_commit(
+            lambda: source_failed.send(
+                sender=Source, source_id=source.pk, state=state, failure=fields["failure"]
+            )
+        )
     logger.info("pull of source %s failed for good: %s (%s)", source.pk, state, exc.reason)
     return state

@@ -52,7 +52,9 @@ def _download(url: str) -> str:
         return ""
     except TransientFetchError as exc:
         raise TransientFetchError(
-            f"robots.txt unreachable ({exc.reason}); assuming disallowed for now", retry_after=exc.retry_after
+            f"robots.txt unreachable ({exc.reason}); assuming disallowed for now",
+            retry_after=exc.retry_after,
+            kind=exc.kind,
         ) from None
     except FetchError:
         # Unusable robots.txt (too large, redirect loop): treated as absent, as major crawlers do.

@@ -31,6 +31,7 @@ __all__ = [
     "normalize_url",
     "source_for_url",
     "sources_for_urls",
+    "make_due",
     "request_pull",
     "watch_sources",
     "record_snapshot",
@@ -112,19 +113,35 @@ def _enqueue(source_ids: list[int]) -> None:
             transaction.on_commit(partial(pull_sources.apply_async, (batch,), queue=queue))
 
 
-def request_pull(source_ids: Iterable[int]) -> None:
-    """Make the sources due now and queue one pull each once the current transaction commits."""
+def make_due(source_ids: Iterable[int], *, queued: bool = False) -> list[int]:
+    """Make the sources due now (a retry scheduled for later is brought forward); return their ids.
+
+    With ``queued``, also mark them as queued (the caller queues their pulls). Queues nothing itself:
+    for a caller that pulls in-process (an article's analysis) or queues on commit (``request_pull``).
+    """
     ids = sorted({int(i) for i in source_ids})
     if not ids:
-        return
+        return ids
     now = timezone.now()
+    due_now = When(Q(next_pull_at__isnull=True) | Q(next_pull_at__gt=now), then=Value(now))
+    fields = {"next_pull_at": Case(due_now, default=F("next_pull_at"))}
+    if queued:
+        fields["queued_at"] = now
+    Source.objects.filter(pk__in=ids).update(**fields)
+    return ids
+
+
+def request_pull(source_ids: Iterable[int]) -> None:
+    """Make the sources due now and queue one pull each once the current transaction commits.
+
+    This is also how a person retries a failed source (the admin's "Retry now" and "Pull now"): the pull
+    starts a fresh series of retries.
+    """
     # No savepoint when called inside a transaction: nothing here is caught and retried.
     with transaction.atomic(savepoint=False):
-        due_now = When(Q(next_pull_at__isnull=True) | Q(next_pull_at__gt=now), then=Value(now))
-        Source.objects.filter(pk__in=ids).update(
-            queued_at=now, next_pull_at=Case(due_now, default=F("next_pull_at"))
-        )
-        _enqueue(ids)
+        ids = make_due(source_ids, queued=True)
+        if ids:
+            _enqueue(ids)
 
 
 def enqueue_due_sources(*, now: datetime | None = None) -> int:

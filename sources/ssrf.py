@@ -80,9 +80,11 @@ def resolve(host: str, port: int, *, timeout: float | None = None) -> list[IPAdd
             lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
             infos = lookup.result(timeout=timeout)
     except (socket.gaierror, UnicodeError) as exc:
-        raise TransientFetchError(f"cannot resolve host {host!r}: {exc}") from None
+        raise TransientFetchError(f"cannot resolve host {host!r}: {exc}", kind="dns") from None
     except concurrent.futures.TimeoutError:
-        raise TransientFetchError(f"resolving {host!r} took longer than {timeout:.1f}s") from None
+        raise TransientFetchError(
+            f"resolving {host!r} took longer than {timeout:.1f}s", kind="timeout"
+        ) from None
     addresses = []
     for _family, _type, _proto, _name, sockaddr in infos:
         addresses.append(ipaddress.ip_address(sockaddr[0].split("%", 1)[0]))

@@ -724,9 +724,31 @@ ADMIN_PAGE_ROWS = [
     ),
     Row(
         "admin",
+        ("admin:claims_article_retry", "POST"),
+        # The world's article is analysed: an editor is told there is nothing to retry.
+        cells("login login 403 403 302 302"),
+        method="POST",
+        url=lambda w: reverse("admin:claims_article_retry", args=[w.objects["claims.Article"].pk]),
+    ),
+    Row(
+        "admin",
+        ("admin:claims_article_analysis", "GET"),
+        cells("login login 200 200 200 200"),
+        url=lambda w: reverse("admin:claims_article_analysis", args=[w.objects["claims.Article"].pk]),
+    ),
+    Row(
+        "admin",
         ("admin:claims_claimlead_search", "GET"),
         cells("login login 200 404 200 200"),
         url=lambda w: reverse("admin:claims_claimlead_search", args=[w.claims["researching"].pk]),
+    ),
+    Row(
+        "admin",
+        ("admin:sources_source_retry", "POST"),
+        cells("login login 403 403 done done"),  # whoever may add sources (editors) may retry one
+        method="POST",
+        url=lambda w: reverse("admin:sources_source_retry", args=[w.objects["sources.Source"].pk]),
+        effect=lambda w, _r: reload(w.objects["sources.Source"]).queued_at is not None,
     ),
     Row(
         "admin",

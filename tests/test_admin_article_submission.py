@@ -51,8 +51,8 @@ def test_an_editor_pastes_text_with_a_title(editor_client, django_capture_on_com
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({}, "Give a URL, an HTML file or plain text."),
-        ({"text": "a", "html_file": SimpleUploadedFile("a.html", PAGE)}, "not both"),
+        ({}, "Give a URL, an HTML page (a file or pasted) or plain text."),
+        ({"text": "a", "html_file": SimpleUploadedFile("a.html", PAGE)}, "not several"),
         ({"url": "ftp://example.org/x"}, "Invalid URL"),
         ({"html_file": SimpleUploadedFile("junk.html", b"\x00\x01binary")}, "looks binary"),
     ],
@@ -69,3 +69,33 @@ def test_a_reviewer_cannot_submit_articles(client):
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, {"text": "Exports rose 12 percent."}).status_code == 403
     assert Article.objects.count() == 0
+
+
+def test_an_editor_pastes_html_with_a_publication_date_from_the_date_picker(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            ADD,
+            {
+                "html": PAGE.decode(),
+                "url": "https://news.example/pasted",
+                "published_at_0": "2025-03-14",
+                "published_at_1": "09:30:00",
+            },
+        )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert (
+        article.input_kind == Article.InputKind.HTML and article.analysis_state == Article.AnalysisState.DONE
+    )
+    assert article.claims.filter(text__contains="2.1 percent").exists()
+    assert f"{article.published_at:%Y-%m-%d %H:%M}" == "2025-03-14 09:30"
+
+
+def test_the_add_form_is_laid_out_as_an_admin_form_with_a_date_picker(editor_client):
+    body = editor_client.get(ADD).content.decode()
+    assert body.count('<fieldset class="module aligned') == 3 and "Or the article itself" in body
+    assert 'name="html"' in body and 'name="published_at_0"' in body and 'class="vDateField"' in body
+    assert "admin/js/admin/DateTimeShortcuts.js" in body and "/admin/jsi18n/" in body
+    assert "data-fc-submit-progress" in body and "claims/analysis-progress.js" in body

@@ -157,7 +157,7 @@ def test_an_unreachable_url_fails_with_the_reason(web):
     article = submit_article(submission=Submission(url=web.url_for("/gone")), run_now=True)
     article.refresh_from_db()
     assert article.analysis_state == Article.AnalysisState.FAILED
-    assert "No content" in article.analysis_error
+    assert article.analysis_error == "The site says the page does not exist (HTTP 404)."
 
 
 def test_ingest_command_prints_claims_as_json(tmp_path, capsys):

@@ -1,13 +1,15 @@
 """The article page: the analysed snapshot's text with every claim highlighted and its cited links marked.
 
 A claim can be created from a span selected in that text (``span-select.js`` fills the offsets; the server
-takes the claim text from the stored snapshot, never from the browser).
+takes the claim text from the stored snapshot, never from the browser). Above it, the analysis's progress
+while it runs (``analysis-progress.js`` polls its state), or why it failed, with a Retry button.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from claims import permissions, services
 from claims.admin import highlighting
-from claims.admin.article_submission import ArticleSubmissionForm
+from claims.admin.article_submission import FIELDSETS, ArticleSubmissionForm
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError, InvalidInput
-from claims.ingestion import submit_article
+from claims.ingestion import PENDING_STATES, article_retry, submit_article
 from claims.models import Article, Claim
+from sources import failures
 
 
 def article_marks(article: Article, user) -> list[highlighting.Mark]:
@@ -71,7 +74,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("claims/admin.css",)}
-        js = ("claims/span-select.js",)
+        js = ("claims/span-select.js", "claims/analysis-progress.js")
 
     def get_queryset(self, request):
         counted = (
@@ -100,29 +103,59 @@ class ArticleAdmin(admin.ModelAdmin):
             except InvalidInput as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(
-                    request,
-                    f"Article #{article.pk} submitted: {article.get_analysis_state_display().lower()}.",
-                )
+                if article.analysis_state == Article.AnalysisState.FAILED:  # without a worker it ran already
+                    messages.warning(request, f"Article #{article.pk} submitted, but its analysis failed.")
+                else:
+                    state = article.get_analysis_state_display().lower()
+                    messages.success(request, f"Article #{article.pk} submitted: {state}.")
                 return HttpResponseRedirect(reverse("admin:claims_article_change", args=[article.pk]))
+        adminform = helpers.AdminForm(form, FIELDSETS, {}, model_admin=self)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "form": form,
+            "adminform": adminform,
+            "media": self.media + adminform.media,
             "title": "Add article",
         }
         return TemplateResponse(request, "claims/admin/article_add.html", context)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(require_POST(self.claim_from_span_view))
+        view = self.admin_site.admin_view
         return [
-            path("<int:pk>/claim-from-span/", view, name="claims_article_claim_from_span"),
+            path(
+                "<int:pk>/claim-from-span/",
+                view(require_POST(self.claim_from_span_view)),
+                name="claims_article_claim_from_span",
+            ),
+            path("<int:pk>/retry/", view(require_POST(self.retry_view)), name="claims_article_retry"),
+            path("<int:pk>/analysis/", view(self.analysis_state_view), name="claims_article_analysis"),
             *super().get_urls(),
         ]
+
+    def _analysis_context(self, request, article: Article) -> dict:
+        """What the page says about the analysis: its step while it runs, or why it failed."""
+        source = article.source
+        failed = article.analysis_state == Article.AnalysisState.FAILED
+        waiting = (
+            article.analysis_state == Article.AnalysisState.FETCHING
+            and source
+            and failures.has_failed(source)
+        )
+        return {
+            "analysis_pending": article.analysis_state in PENDING_STATES,
+            "analysis_failed": failed,
+            "analysis_steps": _steps(article),
+            "can_retry": (failed or waiting) and permissions.is_editor(request.user),
+            "fetch_detail": source.last_error if source and (failed or waiting) else "",
+            "source_state": failures.state_text(source) if source and failures.has_failed(source) else "",
+        }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context.update(self._analysis_context(request, article))
         if article is not None and article.snapshot_id:
             extra_context["article_html"] = highlighting.highlight(
                 article.snapshot.text, article_marks(article, request.user)
@@ -134,6 +167,33 @@ class ArticleAdmin(admin.ModelAdmin):
                 request.user, article.claims.exclude(snapshot_id=article.snapshot_id)
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def retry_view(self, request, pk):
+        """Queue the analysis of a failed article again (its page fetched afresh); editors only."""
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=pk)
+        try:
+            article = article_retry(article_id=article.pk, actor=request.user)
+        except DomainError as exc:
+            report_domain_error(request, exc)
+        else:
+            if article.analysis_state == Article.AnalysisState.FAILED:  # without a worker it ran already
+                messages.warning(request, f"Retried, and it failed again: {article.analysis_error}")
+            else:
+                state = article.get_analysis_state_display().lower()
+                messages.success(request, f"Retried: the analysis is {state}.")
+        return HttpResponseRedirect(reverse("admin:claims_article_change", args=[article.pk]))
+
+    def analysis_state_view(self, request, pk):
+        """The analysis's state as JSON, for the article page to follow a long analysis."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return JsonResponse(
+            {"state": article.analysis_state, "label": article.get_analysis_state_display()},
+            headers={"Cache-Control": "no-store"},
+        )
 
     @admin.display(description="URL")
     def url_display(self, obj):
@@ -196,3 +256,26 @@ class ArticleAdmin(admin.ModelAdmin):
             request, f"Claim created from characters {start}–{end} ({claim.get_status_display()})."
         )
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+
+_STEPS = [
+    (Article.AnalysisState.QUEUED, "Queued"),
+    (Article.AnalysisState.FETCHING, "Fetching the page"),
+    (Article.AnalysisState.ANALYSING, "Finding claims"),
+    (Article.AnalysisState.DONE, "Done"),
+]
+
+
+def _steps(article: Article) -> list[dict]:
+    """The analysis's steps, each done, current or to come (a document submitted as such is not fetched)."""
+    steps = [
+        s
+        for s in _STEPS
+        if s[0] != Article.AnalysisState.FETCHING or article.input_kind == Article.InputKind.URL
+    ]
+    names = [name for name, _label in steps]
+    at = names.index(article.analysis_state) if article.analysis_state in names else -1
+    return [
+        {"label": label, "state": "done" if i < at else "current" if i == at else "todo"}
+        for i, (_name, label) in enumerate(steps)
+    ]

@@ -66,12 +66,14 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_analysis_error(self, article) -> str:
-        # Address-guard refusals name internal hosts and their addresses: a map of the inside for
-        # anyone who can submit URLs. Staff keep the detail to fix a real source.
+        # The stored reason is in plain words; the fetch's raw detail (an address-guard refusal names
+        # internal hosts and their addresses: a map of the inside) is added for staff only, to fix a
+        # real source. Reasons stored before they were plain may still quote it: redacted.
         request = self.context.get("request")
-        if request is not None and request.user.is_staff:
-            return article.analysis_error
-        return redact_blocked(article.analysis_error)
+        if request is None or not request.user.is_staff:
+            return redact_blocked(article.analysis_error)
+        detail = article.source.last_error if article.source_id and article.analysis_error else ""
+        return f"{article.analysis_error} (detail: {detail})" if detail else article.analysis_error
 
     def get_source_url(self, article) -> str:
         return article.source.url if article.source_id else ""

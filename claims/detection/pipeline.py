@@ -17,8 +17,9 @@ candidates.
 from dataclasses import dataclass, field
 
 from claims.checkworthiness import Scorer, get_scorer
+from claims.detection.attribution import attribute
 from claims.detection.citations import cited_urls
-from claims.detection.claimants import ClaimantMention, find_attribution, resolve
+from claims.detection.claimants import ClaimantMention
 from claims.detection.kinds import classify, read_cues
 from claims.detection.sentences import Piece, segment
 from sources.documents import Document
@@ -87,8 +88,7 @@ def _analyse(pieces: list[Piece], scorer: Scorer) -> list[tuple[str, float, bool
         return []
     texts = [piece.clean for piece in pieces]
     scores = scorer.score(texts)
-    attributions = [find_attribution(sentence) for sentence in texts]
-    claimants = resolve(attributions, [piece.paragraph for piece in pieces], texts)
+    attributions, claimants = attribute(texts, [piece.paragraph for piece in pieces])
     threshold = scorer.threshold
     results = []
     for sentence, score, attribution, claimant in zip(texts, scores, attributions, claimants, strict=True):

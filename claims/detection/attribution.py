@@ -136,6 +136,8 @@ class _Article:
     orgs: list[tuple[int, str]] = field(default_factory=list)
     acronyms: dict[str, str] = field(default_factory=dict)
     roles: dict[str, set[str]] = field(default_factory=dict)
+    # "Detective Carla Ruiz filed an affidavit": document word -> (sentence, issuer, is a person).
+    issuers: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
 
 
 def attribute(
@@ -500,12 +502,25 @@ def _read_article(docs) -> _Article:
             elif entity.label_ == "ORG":
                 article.orgs.append((index, _strip_the(name)))
         for token in doc:
+            if token.lemma_.lower() in _DOCUMENTS and token.dep_ in ("dobj", "pobj"):
+                issuer = _issuer(doc, token)
+                if issuer is not None:
+                    article.issuers.setdefault(token.lemma_.lower(), []).append((index, *issuer))
             # "U.S. Customs and Border Protection (CBP)": the acronym names what stands before it.
             if token.is_upper and len(token) >= 2 and token.i >= 2 and doc[token.i - 1].text == "(":
                 full = _spelled_out(doc, token)
                 if full:
                     article.acronyms.setdefault(token.text, full)
     return article
+
+
+def _issuer(doc, document) -> tuple[str, bool] | None:
+    verb = document.head if document.dep_ == "dobj" else document.head.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    person = _person_in(doc, subject)
+    return (person, True) if person else (_org_phrase(subject), False)
 
 
 def _roles_beside(entity) -> set[str]:
@@ -611,6 +626,12 @@ def _claimant(found: _Found, state: _State, article: _Article, index: int) -> Cl
     if found.kind == "document":
         if found.surface not in _DOCUMENTS:
             return _register(state, _full_org(found.surface, article, index), person=False)
+        issued = [
+            (at, (name, person)) for at, name, person in article.issuers.get(found.surface, []) if at < index
+        ]
+        if issued:
+            name, person = issued[-1][1]
+            return _register(state, _full_person(name, article, index) if person else name, person=person)
         return state.last_any
     if found.kind == "organisation":
         # "according to the agency": the organisation named last before this sentence.

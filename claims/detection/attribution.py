@@ -140,11 +140,18 @@ class _Article:
     issuers: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
 
 
+def parse(texts: list[str]) -> list:
+    """The spaCy parse of each sentence."""
+    return list(nlp().pipe(texts, batch_size=64))
+
+
 def attribute(
-    texts: list[str], paragraphs: list[int]
+    texts: list[str], paragraphs: list[int], *, docs: list | None = None
 ) -> tuple[list[Attribution | None], list[Claimant | None]]:
-    """Return each sentence's own attribution and its resolved claimant (None: no named speaker)."""
-    docs = list(nlp().pipe(texts, batch_size=64))
+    """Return each sentence's own attribution and its resolved claimant (None: no named speaker).
+
+    ``docs``, if given, is ``parse(texts)`` already done."""
+    docs = parse(texts) if docs is None else docs
     quotes = _quote_states(docs, paragraphs)
     article = _read_article(docs)
     found = [_find(doc, inside) for doc, inside in zip(docs, quotes.inside, strict=True)]

@@ -17,7 +17,7 @@ PUBLISHED = date(2025, 5, 7)  # a Wednesday
 
 def proposal(previous: str, sentence: str, claimant: str = "") -> str:
     before, doc = parse([previous, sentence])
-    return restate(doc, before, claimant=claimant, published=PUBLISHED)
+    return restate(doc, [before], claimant=claimant, published=PUBLISHED)
 
 
 def test_he_said_is_restated_with_the_claimant():
@@ -60,6 +60,8 @@ def test_relative_dates_are_pinned_to_the_article_date():
     [
         ("Prices were stable.", "Exports fell 5% in 2024."),  # stands alone already
         ("Prices were stable.", "This is the highest level since 2010."),  # "this" is a whole statement
+        ("Prices were stable.", "It is unclear whether exports fell in 2024."),  # "it" stands for nothing
+        ("Ford QC sat.", "His Honour Judge Neil Ford sentenced Hartley to three years."),  # a title
     ],
 )
 def test_no_restatement_is_proposed_when_none_is_needed_or_none_can_be_read(previous, sentence):

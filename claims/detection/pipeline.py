@@ -111,8 +111,9 @@ def _analyse(pieces: list[Piece], scorer: Scorer, published) -> list[tuple]:
             float(score), threshold, opinion=reading.opinion, anchored=reading.anchored, hedged=reading.hedged
         )
         mention = claimant.mention() if claimant is not None and not claimant.generic else None
-        previous = docs[index - 1] if index else None
-        proposal = restate(doc, previous, claimant=mention.name if mention else "", published=published)
+        # The claimant stands for the opening pronoun only when it is the attribution's ("He said").
+        speaker = mention.name if mention and attribution is not None and attribution.pronoun else ""
+        proposal = restate(doc, docs[max(index - 3, 0) : index], claimant=speaker, published=published)
         results.append((reading.kind, adjusted, adjusted >= threshold, mention, proposal))
     return results
 

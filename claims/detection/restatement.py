@@ -16,23 +16,39 @@ from datetime import date, timedelta
 _PERSONAL = {"he", "she", "they", "it"}
 _POSSESSIVE = {"its", "his", "her", "their"}
 _DEMONSTRATIVE = {"this", "these", "that", "those"}
+# "His Honour Judge Neil Ford", "Her Majesty": a title, not a reference back.
+_HONORIFICS = {"honour", "honor", "majesty", "excellency", "holiness", "highness", "lordship", "ladyship"}
+# "It is unclear if ...", "It was believed that ...": "it" stands for nothing before.
+_EXPLETIVE_HEADS = {"be", "believe", "seem", "appear", "understand", "think", "expect", "say", "report"}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def needs_context(doc) -> bool:
     """Whether the sentence opens with a pronoun, possessive or demonstrative that refers back."""
     first = _first_word(doc)
-    return first is not None and first.lower_ in _PERSONAL | _POSSESSIVE | _DEMONSTRATIVE
+    if first is None or first.lower_ not in _PERSONAL | _POSSESSIVE | _DEMONSTRATIVE:
+        return False
+    if first.lower_ in _POSSESSIVE and first.head.lower_ in _HONORIFICS:
+        return False
+    return not (first.lower_ == "it" and _expletive(first))
 
 
-def restate(doc, previous, *, claimant: str = "", published: date | None = None) -> str:
+def _expletive(it) -> bool:
+    head = it.head
+    clause = any(c.dep_ in ("ccomp", "xcomp", "csubj", "advcl") for c in head.children if c.i > head.i)
+    return head.lemma_ in _EXPLETIVE_HEADS and clause
+
+
+def restate(doc, earlier: list, *, claimant: str = "", published: date | None = None) -> str:
     """The sentence with its opening reference resolved and relative dates pinned; "" when it needs none
-    or the reference cannot be resolved from ``previous`` (the parsed sentence before it, or None)."""
+    or the reference cannot be resolved from ``earlier`` (the parsed sentences before it, nearest last).
+
+    ``claimant`` is the speaker when the opening pronoun is the subject of the attribution ("He said")."""
     text = doc.text
     first = _first_word(doc)
     changed = False
-    if first is not None and first.lower_ in _PERSONAL | _POSSESSIVE | _DEMONSTRATIVE:
-        replacement, end = _resolve(first, previous, claimant)
+    if needs_context(doc):
+        replacement, end = _resolve(first, earlier, claimant)
         if not replacement:
             return ""
         text = text[: first.idx] + replacement + text[end:]
@@ -48,16 +64,17 @@ def _first_word(doc):
     return next((t for t in doc if not (t.is_punct or t.is_space)), None)
 
 
-def _resolve(first, previous, claimant: str) -> tuple[str, int]:
+def _resolve(first, earlier: list, claimant: str) -> tuple[str, int]:
     """What ``first`` stands for and where the replaced words end in the sentence text."""
     word = first.lower_
     end = first.idx + len(first.text)
+    previous = earlier[-1] if earlier else None
     subject = _subject_phrase(previous) if previous is not None else ""
     if word in ("he", "she"):
-        name = claimant or _person(previous)
+        name = claimant or _person_subject(previous) or _person(earlier)
         return (name, end) if name else ("", end)
     if word in _POSSESSIVE:
-        owner = claimant if word in ("his", "her") and claimant else subject
+        owner = (claimant or _person(earlier)) if word in ("his", "her") else subject
         return (f"{_capital(owner)}’s", end) if owner else ("", end)
     if word in _DEMONSTRATIVE and first.dep_ == "det":
         # "This plan" -> "The plan (the council's housing plan)": the head noun named before.
@@ -80,18 +97,35 @@ def _plural_subject(doc) -> bool:
     return subject is not None and subject.tag_ in ("NNS", "NNPS")
 
 
-def _subject_phrase(doc) -> str:
+def _subject(doc):
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
-        return ""
+        return None
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.pos_ == "PRON":
+    return None if subject is None or subject.pos_ == "PRON" else subject
+
+
+def _subject_phrase(doc) -> str:
+    """The previous sentence's subject as written, up to its head and an "of" phrase; no clause, no
+    apposition ("The Rukban camp, set up in 2014, ..." -> "The Rukban camp")."""
+    subject = _subject(doc)
+    if subject is None:
         return ""
-    tokens = [t for t in subject.subtree if t.dep_ not in ("relcl", "appos") and not t.is_punct]
-    relative = [t.i for t in subject.subtree if t.dep_ in ("relcl", "appos", "acl")]
-    if relative:
-        tokens = [t for t in tokens if t.i < min(relative)]
-    return doc[tokens[0].i : tokens[-1].i + 1].text if tokens else ""
+    end = subject.i
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i == end + 1:
+            end = child.right_edge.i
+        else:
+            break
+    return doc[subject.left_edge.i : end + 1].text
+
+
+def _person_subject(doc) -> str:
+    subject = _subject(doc) if doc is not None else None
+    if subject is None or subject.ent_type_ != "PERSON":
+        return ""
+    entity = next(e for e in doc.ents if e.start <= subject.i < e.end)
+    return entity.text
 
 
 def _phrase_with_head(doc, lemma: str) -> str:
@@ -102,11 +136,13 @@ def _phrase_with_head(doc, lemma: str) -> str:
     return ""
 
 
-def _person(doc) -> str:
-    if doc is None:
-        return ""
-    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
-    return people[-1] if people else ""
+def _person(earlier: list) -> str:
+    # The person named last in the three sentences before: further back, a reader would not follow.
+    for doc in reversed(earlier[-3:]):
+        people = [e.text for e in doc.ents if e.label_ == "PERSON" and e.text[:1].isupper()]
+        if people:
+            return people[-1]
+    return ""
 
 
 def _capital(phrase: str) -> str:

@@ -418,6 +418,11 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int, snapshot: Snapshot | 
     document = document_from_snapshot(snapshot)
     if not document.text.strip():
         raise AnalysisFailed("No text could be extracted from the page.")
+    if document.published_at is None:
+        # A pasted text has its date on the article only; restatements pin "this year" to it.
+        document.published_at = (
+            Article.objects.filter(pk=article_id).values_list("published_at", flat=True).first()
+        )
     detected = detect_claims(document)
     body = [sentence for sentence in detected if sentence.role == "body"]
     if not body:
@@ -516,6 +521,7 @@ def _reconcile(
                 "checkworthiness": round(min(max(sentence.checkworthiness, 0.0), 1.0), 4),
                 "claimant": claimants[mention.name] if mention is not None else None,
                 "cited_sources": [cited[url] for url in sentence.cited_urls if url in cited],
+                "restatement": sentence.restatement,
             }
         )
     return services.claims_create_detected(article=article, snapshot=snapshot, detected=items)

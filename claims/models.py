@@ -143,6 +143,10 @@ class Claim(TimestampedModel):
         HIGH = 2, "High"
         URGENT = 3, "Urgent"
 
+    class RestatementSource(models.TextChoices):
+        MACHINE = "machine", "Machine-proposed"
+        EDITOR = "editor", "Editor"
+
     class InArticle(models.TextChoices):
         CURRENT = "current", "As in the current version"
         CHANGED = "changed", "Sentence changed in a later version"
@@ -156,6 +160,12 @@ class Claim(TimestampedModel):
     span_end = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(help_text="The claim as written.")
     restatement = models.TextField(blank=True, help_text="The editor's neutral restatement, if any.")
+    restatement_source = models.CharField(
+        max_length=8,
+        choices=RestatementSource.choices,
+        default=RestatementSource.EDITOR,
+        help_text="machine: proposed by detection (check and edit it); editor: written or edited by a person",
+    )
     claimant = models.ForeignKey(
         Claimant, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
     )

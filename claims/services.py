@@ -228,6 +228,13 @@ def claims_create_detected(*, article, snapshot, detected: list[dict]) -> list[C
                 span_start=span_start,
                 span_end=span_end,
                 text=_required_text(item["text"], "text", "The claim text"),
+                restatement=(item.get("restatement") or "").strip(),
+                # Detection's restatement is a proposal until an editor edits it (claim_edit).
+                restatement_source=(
+                    Claim.RestatementSource.MACHINE
+                    if item.get("restatement")
+                    else Claim.RestatementSource.EDITOR
+                ),
                 claimant=item.get("claimant"),
                 kind=item["kind"],
                 checkworthiness=item.get("checkworthiness"),
@@ -434,6 +441,8 @@ def claim_has_public_verdict(claim_id: int) -> bool:
 def claim_edit(*, claim, actor, expected_version=None, **changes) -> Claim:
     """Change the claim's text, restatement, claimant, kind or priority (editors, the assignee).
 
+    A changed restatement becomes the editor's (``restatement_source`` editor), no longer machine-proposed.
+
     TransitionNotAllowed (details ``fields``) when a public field would change while the claim has a
     published verdict: what the public reads changes only through a correction. InvalidInput on an empty
     text, an unknown kind or a field that is not editable.
@@ -467,12 +476,17 @@ def claim_edit(*, claim, actor, expected_version=None, **changes) -> Claim:
             )
         for field in changed:
             setattr(claim, field, changes[field])
+        saved = list(changed)
+        if "restatement" in changed and claim.restatement_source != Claim.RestatementSource.EDITOR:
+            # An edited restatement is the editor's own, no longer the machine's proposal.
+            claim.restatement_source = Claim.RestatementSource.EDITOR
+            saved.append("restatement_source")
         _commit(
             claim,
             actor=actor,
             action="edit",
             from_status=claim.status,
-            fields=changed,
+            fields=saved,
             comment=", ".join(changed),
             data={"fields": changed},
         )

@@ -1,6 +1,7 @@
 import pytest
 
-from claims.detection.claimants import find_attribution, normalize_name, resolve
+from claims.detection.attribution import attribute
+from claims.detection.claimants import normalize_name
 
 
 def claimants_of(paragraphs):
@@ -9,8 +10,12 @@ def claimants_of(paragraphs):
     for number, sentences in enumerate(paragraphs):
         texts.extend(sentences)
         numbers.extend([number] * len(sentences))
-    resolved = resolve([find_attribution(t) for t in texts], numbers, texts)
+    _, resolved = attribute(texts, numbers)
     return [c.name if c else None for c in resolved], resolved
+
+
+def find_attribution(sentence):
+    return attribute([sentence], [0])[0][0]
 
 
 @pytest.mark.parametrize(
@@ -60,8 +65,12 @@ def test_the_speaker_and_their_role_are_read_from_news_attribution_patterns(sent
         "The report told a story.",
     ],
 )
-def test_sentences_without_a_named_speaker_have_no_attribution(sentence):
-    assert find_attribution(sentence) is None
+def test_sentences_without_a_named_speaker_have_no_claimant(sentence):
+    # "Staff ... said" is an attribution to an unnamed group: it names no claimant.
+    attribution = find_attribution(sentence)
+    assert attribution is None or attribution.generic
+    claimant = claimants_of([[sentence]])[1][0]
+    assert claimant is None or claimant.generic
 
 
 def test_the_listener_after_told_is_not_the_speaker():

@@ -224,6 +224,7 @@ class ClaimAdmin(ScopedHistoryAdmin):
     # Only these fields are saved by the change form; workflow fields change through the services.
     editable_fields = ("text", "restatement", "claimant", "kind", "priority")
     readonly_fields = (
+        "restatement_origin",
         "status_badge",
         "article_link",
         "span",
@@ -237,7 +238,10 @@ class ClaimAdmin(ScopedHistoryAdmin):
         "created_at",
     )
     fieldsets = (
-        (None, {"fields": ("text", "restatement", "claimant", "kind", "priority", "tags")}),
+        (
+            None,
+            {"fields": ("text", "restatement", "restatement_origin", "claimant", "kind", "priority", "tags")},
+        ),
         (
             "Workflow (changed only through the workflow pages and actions)",
             {
@@ -402,6 +406,13 @@ class ClaimAdmin(ScopedHistoryAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:claims_article_change", args=[obj.article_id]), obj.article
         )
+
+    @admin.display(description="restatement by")
+    def restatement_origin(self, obj):
+        # Detection's proposal stays marked until an editor edits it (services.claim_edit).
+        if obj.restatement and obj.restatement_source == Claim.RestatementSource.MACHINE:
+            return "machine-proposed — check and edit"
+        return "editor" if obj.restatement else "—"
 
     @admin.display(description="span")
     def span(self, obj):

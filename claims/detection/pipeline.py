@@ -17,9 +17,11 @@ candidates.
 from dataclasses import dataclass, field
 
 from claims.checkworthiness import Scorer, get_scorer
+from claims.detection.attribution import attribute, parse
 from claims.detection.citations import cited_urls
-from claims.detection.claimants import ClaimantMention, find_attribution, resolve
+from claims.detection.claimants import ClaimantMention
 from claims.detection.kinds import classify, read_cues
+from claims.detection.restatement import restate
 from claims.detection.sentences import Piece, segment
 from sources.documents import Document
 
@@ -41,6 +43,8 @@ class DetectedSentence:
     is_candidate: bool
     claimant: ClaimantMention | None = None
     cited_urls: list[str] = field(default_factory=list)
+    # A machine-proposed wording that stands alone ("He said" -> "Jane Roe said"); "" when not needed.
+    restatement: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -53,6 +57,7 @@ class DetectedSentence:
             "is_candidate": self.is_candidate,
             "claimant": self.claimant.as_dict() if self.claimant else None,
             "cited_urls": list(self.cited_urls),
+            "restatement": self.restatement,
         }
 
 
@@ -70,28 +75,30 @@ def detect_claims(document: Document, *, scorer: Scorer | None = None) -> list[D
     )
     urls = cited_urls([(p.start, p.end) for p in pieces], document.links, len(text))
     body = [i for i, piece in enumerate(pieces) if piece.role == "body"]
-    analysed = _analyse([pieces[i] for i in body], scorer or get_scorer())
+    published = document.published_at.date() if document.published_at else None
+    analysed = _analyse([pieces[i] for i in body], scorer or get_scorer(), published)
     results = [
         DetectedSentence(text[p.start : p.end], p.start, p.end, p.role, "other", 0.0, False, None, urls[i])
         for i, p in enumerate(pieces)
     ]
-    for i, (kind, score, candidate, claimant) in zip(body, analysed, strict=True):
+    for i, (kind, score, candidate, claimant, restatement) in zip(body, analysed, strict=True):
         sentence = results[i]
         sentence.kind, sentence.checkworthiness, sentence.is_candidate = kind, score, candidate
-        sentence.claimant = claimant
+        sentence.claimant, sentence.restatement = claimant, restatement
     return results
 
 
-def _analyse(pieces: list[Piece], scorer: Scorer) -> list[tuple[str, float, bool, ClaimantMention | None]]:
+def _analyse(pieces: list[Piece], scorer: Scorer, published) -> list[tuple]:
     if not pieces:
         return []
     texts = [piece.clean for piece in pieces]
     scores = scorer.score(texts)
-    attributions = [find_attribution(sentence) for sentence in texts]
-    claimants = resolve(attributions, [piece.paragraph for piece in pieces], texts)
+    docs = parse(texts)
+    attributions, claimants = attribute(texts, [piece.paragraph for piece in pieces], docs=docs)
     threshold = scorer.threshold
     results = []
-    for sentence, score, attribution, claimant in zip(texts, scores, attributions, claimants, strict=True):
+    rows = zip(texts, scores, attributions, claimants, docs, strict=True)
+    for index, (sentence, score, attribution, claimant, doc) in enumerate(rows):
         own = attribution is not None and not attribution.generic
         reading = classify(
             read_cues(sentence),
@@ -104,7 +111,10 @@ def _analyse(pieces: list[Piece], scorer: Scorer) -> list[tuple[str, float, bool
             float(score), threshold, opinion=reading.opinion, anchored=reading.anchored, hedged=reading.hedged
         )
         mention = claimant.mention() if claimant is not None and not claimant.generic else None
-        results.append((reading.kind, adjusted, adjusted >= threshold, mention))
+        # The claimant stands for the opening pronoun only when it is the attribution's ("He said").
+        speaker = mention.name if mention and attribution is not None and attribution.pronoun else ""
+        proposal = restate(doc, docs[max(index - 3, 0) : index], claimant=speaker, published=published)
+        results.append((reading.kind, adjusted, adjusted >= threshold, mention, proposal))
     return results
 
 

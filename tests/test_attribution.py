@@ -1,0 +1,155 @@
+"""Claimants read from the parse (claims/detection/attribution.py): the cases news prose writes."""
+
+import pytest
+
+from claims.detection.attribution import attribute
+
+
+def named(paragraphs):
+    """The claimant named for each sentence of the paragraphs (lists of sentences); None when unnamed."""
+    texts, numbers = [], []
+    for number, sentences in enumerate(paragraphs):
+        texts.extend(sentences)
+        numbers.extend([number] * len(sentences))
+    _, claimants = attribute(texts, numbers)
+    return [c.name if c is not None and not c.generic else None for c in claimants]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Jane Porter, the city treasurer, noted that the deficit grew to $4 million.", "Jane Porter"),
+        ("Mayor Tom Briggs told reporters that the bridge would reopen in May.", "Tom Briggs"),
+        ('"The bridge will reopen in May," Tom Briggs told the Daily Courier.', "Tom Briggs"),
+        ("Harold Finch acknowledged that the plant had leaked twice last year.", "Harold Finch"),
+        (
+            "The river rose three metres, according to the Regional Water Authority.",
+            "Regional Water Authority",
+        ),
+        ("The tax brought in $2 billion, Greta Lindqvist tweeted on Monday.", "Greta Lindqvist"),
+    ],
+)
+def test_reporting_verbs_beyond_said_name_their_speaker(sentence, speaker):
+    assert named([[sentence]]) == [speaker]
+
+
+def test_the_affidavit_said_is_the_statement_of_whoever_filed_it():
+    assert named(
+        [
+            ["Detective Carla Ruiz filed an affidavit in the county court on Monday."],
+            ["The suspect bought two rifles in March, the affidavit said."],
+        ]
+    ) == [None, "Carla Ruiz"]
+
+
+def test_according_to_the_release_is_the_organisation_that_issued_it():
+    assert named(
+        [
+            ["The Harbor Patrol seized 200 kilos of cocaine on Sunday, the Coast Guard announced Tuesday."],
+            ["According to the release, the boat had left Aruba two days earlier."],
+        ]
+    ) == ["Coast Guard", "Coast Guard"]
+
+
+def test_a_quotation_after_a_speaker_named_in_the_previous_sentence_is_theirs():
+    assert named(
+        [
+            ["Maria Lopez, a nurse at the clinic, said the waiting list had doubled since January."],
+            ["“We see forty patients a day now.", "Some of them wait six hours.”"],
+            ["The clinic opened in 2015."],
+        ]
+    ) == ["Maria Lopez", "Maria Lopez", "Maria Lopez", None]
+
+
+def test_a_quotation_closed_by_its_attribution_is_the_speakers_from_where_it_opened():
+    assert named(
+        [
+            [
+                '"We are not locked in to a number of cabins.',
+                'It is far smaller than before," said Steve Lederer.',
+            ]
+        ]
+    ) == ["Steve Lederer", "Steve Lederer"]
+
+
+def test_he_said_is_the_person_the_previous_sentence_is_about():
+    assert named(
+        [
+            ["Chris Anderson, who quit the firm in 2001, had taken the witness box during the trial."],
+            ["He told the jury that his daughter had been offered a job in New York."],
+        ]
+    ) == [None, "Chris Anderson"]
+
+
+def test_he_said_after_a_quote_is_the_speaker_not_a_person_merely_mentioned():
+    assert named(
+        [
+            ["The ruling was a blow to Donald Trump, said Steve Lederer, a lawyer in Napa."],
+            ["He said the appeal would take at least a year."],
+        ]
+    ) == ["Steve Lederer", "Steve Lederer"]
+
+
+def test_a_pronoun_resolves_to_a_person_never_to_a_place():
+    assert named(
+        [
+            ["Dana Hill, a prosecutor in the Bronx, spoke on Friday after a visit to Rikers Island."],
+            ["She said the jail held 6,000 inmates in May."],
+        ]
+    ) == [None, "Dana Hill"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Massachusetts Joshua Levy said the office had charged nine people.", "Joshua Levy"),
+        (
+            "Microsoft Chief Executive Satya Nadella noted that revenue rose 12% in the quarter.",
+            "Satya Nadella",
+        ),
+        ("United Nations spokesman Farhan Haq told reporters that 40 trucks had crossed.", "Farhan Haq"),
+    ],
+)
+def test_role_and_place_words_glued_before_a_name_are_not_part_of_it(sentence, speaker):
+    assert named([[sentence]]) == [speaker]
+
+
+def test_a_role_without_a_name_is_the_person_the_article_names_in_that_role():
+    assert named(
+        [
+            ["The house will become a police station, Austria's interior minister said on Tuesday."],
+            ['"It is the right decision," Interior Minister Wolfgang Peschorn said in a statement.'],
+        ]
+    ) == ["Wolfgang Peschorn", "Wolfgang Peschorn"]
+
+
+def test_they_is_a_group_never_the_single_spokesperson_they_dispute():
+    assert named(
+        [
+            ["Residents of Elm Street say the factory has polluted the creek for years."],
+            ["Jane Roe, a spokeswoman for the company, said the plant met every standard."],
+            ["They also said the fish in the creek had died in June."],
+        ]
+    ) == [None, "Jane Roe", None]
+
+
+def test_a_paragraph_final_says_li_does_not_take_the_reporters_figures():
+    assert named(
+        [["The city spent $3 million on the bridge in 2023.", "The repairs were long overdue, says Li Wei."]]
+    ) == [None, "Li Wei"]
+
+
+def test_a_short_name_or_acronym_is_the_full_organisation_the_article_names():
+    assert named(
+        [
+            ["The California Public Utilities Commission (CPUC) met on Monday."],
+            ["The utilities commission is frustrated with the companies, saying they shared no data."],
+            ["CPUC said the outages had lasted five days."],
+        ]
+    ) == [None, "California Public Utilities Commission", "California Public Utilities Commission"]
+
+
+def test_the_model_is_loaded_once_per_process():
+    from claims.detection.attribution import nlp
+
+    assert nlp() is nlp()

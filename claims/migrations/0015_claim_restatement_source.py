@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0013_sec-flow_article_submitters'),
+        ('claims', '0014_evidence_excerpt_typed'),
     ]
 
     operations = [

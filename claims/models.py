@@ -42,6 +42,12 @@ class Article(TimestampedModel):
     content_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     title = models.TextField(blank=True)
     publisher = models.CharField(max_length=255, blank=True)
+    canonical_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="The http(s) URL the analysed page declares as its own; public outputs name it for an "
+        "upload, whose source has no URL.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
     submitted_by = models.ForeignKey(
@@ -79,6 +85,21 @@ class Article(TimestampedModel):
     @property
     def url(self) -> str:
         return self.source.url if self.source_id else ""
+
+    @property
+    def public_url(self) -> str:
+        return public_article_url(self.url, self.canonical_url)
+
+
+def public_article_url(source_url: str | None, canonical_url: str | None) -> str:
+    """The article URL public outputs may show: its own if http(s), else the page's canonical one, else "".
+
+    An upload's source is ``urn:sha256:...``, an identity and no address: it is never published.
+    """
+    for url in (source_url, canonical_url):
+        if url and url.lower().startswith(("http://", "https://")):
+            return url
+    return ""
 
 
 class Claimant(TimestampedModel):

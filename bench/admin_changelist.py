@@ -247,7 +247,7 @@ def time_scenarios(repeat: int) -> list[tuple[str, float, float, float]]:
         ("search claimant 'Speaker 42'", {"q": "Speaker 42"}),
         ("search article URL", {"q": "bench17.example.org"}),
         ("page 50", {"p": "50"}),
-        ("sorted by check-worthiness", {"o": "4"}),
+        ("sorted by check-worthiness", {"o": "3"}),
     ]
     results = []
     for name, params in scenarios:

@@ -6,7 +6,7 @@ constraints below hold whatever code path writes a row.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from sources.models import Snapshot, Source, TimestampedModel
@@ -136,18 +136,29 @@ class Tag(models.Model):
         return self.name
 
 
+class ClaimStatus(models.TextChoices):
+    """``Claim.Status``, in workflow order (module level so that ``Claim.Meta`` can index that order)."""
+
+    CANDIDATE = "candidate", "Candidate"
+    OPEN = "open", "Open"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    NEEDS_UPDATE = "needs_update", "Needs update"
+    DISMISSED = "dismissed", "Dismissed"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+def claim_status_rank() -> Case:
+    """A claim's status as its place in the workflow (candidate 0 ... duplicate 7), to order lists by."""
+    ranks = [When(status=status, then=Value(rank)) for rank, status in enumerate(ClaimStatus.values)]
+    return Case(*ranks, default=Value(len(ranks)), output_field=models.PositiveSmallIntegerField())
+
+
 class Claim(TimestampedModel):
     """A check-worthy statement, tracked through the editorial workflow (see ``claims.workflow``)."""
 
-    class Status(models.TextChoices):
-        CANDIDATE = "candidate", "Candidate"
-        OPEN = "open", "Open"
-        RESEARCHING = "researching", "Researching"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        NEEDS_UPDATE = "needs_update", "Needs update"
-        DISMISSED = "dismissed", "Dismissed"
-        DUPLICATE = "duplicate", "Duplicate"
+    Status = ClaimStatus
 
     class Kind(models.TextChoices):
         NUMERIC = "numeric", "Numeric"
@@ -236,6 +247,15 @@ class Claim(TimestampedModel):
         indexes = [
             # Editors' changelist filtered by status, newest first
             models.Index(fields=["status", "-created_at"], name="claim_status_recent_idx"),
+            # The claims changelist's default order, with or without a status filter (claims/admin/claims.py):
+            # ORDER BY status rank, checkworthiness DESC NULLS LAST, created_at DESC, id DESC
+            models.Index(
+                claim_status_rank(),
+                F("checkworthiness").desc(nulls_last=True),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="claim_worklist_idx",
+            ),
             # Reviewer's "my queue": WHERE assignee = me AND status IN (...) ORDER BY due_date
             models.Index(fields=["assignee", "status", "due_date"], name="claim_queue_idx"),
             # Overdue filter and dashboard: WHERE due_date < today

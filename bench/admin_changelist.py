@@ -140,7 +140,7 @@ def load(n_claims: int) -> None:
     print(f"loading {todo:,} claims with COPY ...", flush=True)
     columns = (
         "created_at, updated_at, text, restatement, kind, checkworthiness, status, dismiss_reason, priority, "
-        "in_article, version, assignee_id, due_date, claimant_id, article_id, duplicate_of_id"
+        "in_article, version, assignee_id, due_date, claimant_id, article_id, duplicate_of_id, quote_check"
     )
     base_time = datetime(2024, 1, 1, tzinfo=UTC)
     first_id = None
@@ -174,6 +174,7 @@ def load(n_claims: int) -> None:
                         rng.choice(claimants).pk if rng.random() < 0.7 else None,
                         rng.choice(articles).pk,
                         None,
+                        "{}",
                     )
                 )
         cursor.execute("SELECT min(id) FROM claims_claim")

@@ -141,6 +141,17 @@ def test_an_article_fetched_from_its_url_keeps_that_url_publicly(client):
     assert detail["article"]["url"] == "https://news.example.com/original"
 
 
+def test_the_article_url_filter_finds_an_upload_by_its_public_url_never_by_its_urn(client):
+    verdict = publish_upload(DECLARING)
+    urn = verdict.claim.article.source.url
+
+    def found(url):
+        return [v["id"] for v in client.get("/api/v1/verdicts/", {"article_url": url}).json()["results"]]
+
+    assert found("https://daily.example/economy/jobs-report") == [verdict.pk]
+    assert found(urn) == []
+
+
 def identity(head: str, base: str | None = None) -> tuple[str, str]:
     tree = lxml_html.fromstring(page(head))
     return page_identity.canonical_url(tree, base), page_identity.site_name(tree)

@@ -24,18 +24,29 @@ def scale_bounds() -> tuple[float | None, float | None]:
     return bounds["best"], bounds["worst"]
 
 
+# What a ClaimReview needs that a verdict may miss, by a stable code (the API's ``problems``), worded for
+# the editor who has to fix it: itemReviewed.author is the claimant, reviewRating the rating.
+PROBLEMS = {
+    "claim_text": "Write the claim's text before publishing",
+    "rating": "Choose a rating for the verdict before publishing",
+    "claimant": "Set who made this claim (the claimant) before publishing",
+    "organisation": "The organisation publishing the checks is not configured (FACTCHECK_ORG_NAME): "
+    "ask an administrator to set it",
+}
+
+
 def claimreview_problems(verdict: Verdict) -> list[str]:
-    """Name each field a ClaimReview of ``verdict`` would miss; an empty list means it can be published."""
+    """The codes (keys of PROBLEMS) of what a ClaimReview of ``verdict`` would miss; empty: publishable."""
     problems = []
     claim = verdict.claim
     if not (claim.restatement or claim.text).strip():
-        problems.append("claimReviewed: the claim has no text")
+        problems.append("claim_text")
     if verdict.rating_id is None:
-        problems.append("reviewRating: the verdict has no rating")
+        problems.append("rating")
     if claim.claimant_id is None:
-        problems.append("itemReviewed.author: the claim has no claimant")
+        problems.append("claimant")
     if not settings.FACTCHECK_ORG_NAME:
-        problems.append("author: FACTCHECK_ORG_NAME is not set")
+        problems.append("organisation")
     return problems
 
 

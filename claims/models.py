@@ -395,6 +395,11 @@ class Evidence(TimestampedModel):
     excerpt = models.TextField(blank=True)
     excerpt_start = models.PositiveIntegerField(null=True, blank=True)
     excerpt_end = models.PositiveIntegerField(null=True, blank=True)
+    excerpt_typed = models.BooleanField(
+        default=False,
+        db_default=False,  # rows inserted by SQL (bench/, bulk loads) that do not name the column
+        help_text="The excerpt was typed or pasted by the reviewer, not quoted from an archived copy.",
+    )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.UNKNOWN)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.ADDED)
     score = models.FloatField(null=True, blank=True, help_text="Match score of a suggested passage.")
@@ -451,6 +456,7 @@ class ClaimEvent(models.Model):
     ACTION_LABELS = {
         "create": "Proposed by detection",
         "edit": "Edited",
+        "set_claimant": "Claimant set",
         "accept": "Accepted",
         "assign": "Assigned",
         "dismiss": "Dismissed",

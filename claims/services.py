@@ -18,9 +18,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import bulk_rows, signals, workflow
-from claims.claimreview import claimreview_problems
+from claims.claimreview import PROBLEMS, claimreview_problems
+from claims.detection.claimants import normalize_name
 from claims.errors import InvalidInput, NotPermitted, StaleVersion, TransitionNotAllowed
-from claims.models import Claim, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
+from claims.models import Claim, Claimant, ClaimAppearance, ClaimEvent, ClaimMatch, Evidence, Rating, Verdict
 from claims.permissions import is_assignee, is_editor, is_reviewer, may_perform
 from sources.errors import InvalidURL
 from sources.models import Source
@@ -136,17 +137,21 @@ def _clean_summary(summary: str) -> str:
 
 
 def _publication_problems(verdict: Verdict) -> list[str]:
-    """What a verdict misses to be published: ClaimReview's required fields, and a one-line summary."""
+    """Codes of what a verdict misses to be published: ClaimReview's required fields, and a summary."""
     problems = claimreview_problems(verdict)
     if not verdict.summary:
-        problems.append("summary: the verdict has no one-line summary")
+        problems.append("summary")
     return problems
+
+
+PUBLICATION_PROBLEMS = {**PROBLEMS, "summary": "Write a one-line summary of the verdict before publishing"}
 
 
 def _require_publishable(verdict: Verdict) -> None:
     problems = _publication_problems(verdict)
     if problems:
-        raise InvalidInput(f"The verdict cannot be published: {'; '.join(problems)}.", problems=problems)
+        todo = " ".join(f"{PUBLICATION_PROBLEMS[code]}." for code in problems)
+        raise InvalidInput(f"This verdict cannot be published yet. {todo}", problems=problems)
 
 
 # --- claims -----------------------------------------------------------------------------------------
@@ -474,6 +479,69 @@ def claim_edit(*, claim, actor, expected_version=None, **changes) -> Claim:
     return claim
 
 
+CLAIMANT_NAME_MAX = Claimant._meta.get_field("name").max_length
+
+
+def claimant_named(name: str) -> Claimant | None:
+    """The known claimant with this name, matched as detection does (case, accents, titles, aliases)."""
+    key = normalize_name(name)
+    found = Claimant.objects.filter(normalized_name=key).order_by("pk").first()
+    if found is None and key:
+        last = key.rsplit(" ", 1)[-1]
+        for candidate in Claimant.objects.filter(normalized_name__endswith=last).order_by("pk")[:50]:
+            if key in {normalize_name(alias) for alias in candidate.aliases}:
+                return candidate
+    return found
+
+
+def claim_set_claimant(*, claim, actor, name, kind="person", description="", expected_version=None) -> Claim:
+    """Set who made the claim, by name: a known claimant (name or alias) or a new one of ``kind``.
+
+    Editors, and the assignee of the claim. TransitionNotAllowed while the claim has a published verdict
+    (changed only through a correction); InvalidInput on an empty or too long name or an unknown kind.
+    """
+    name = _required_text(name, "claimant", "The claimant's name")
+    if len(name) > CLAIMANT_NAME_MAX:
+        raise InvalidInput(
+            f"The claimant's name is at most {CLAIMANT_NAME_MAX} characters.", field="claimant"
+        )
+    if not normalize_name(name):
+        raise InvalidInput("The claimant's name needs letters or digits.", field="claimant")
+    if kind not in Claimant.Kind.values:
+        raise InvalidInput(f"Unknown kind of claimant {kind!r}.", field="kind")
+    with transaction.atomic():
+        claim = _lock(claim)
+        if not (is_editor(actor) or is_assignee(actor, claim)):
+            raise NotPermitted(f"{_who(actor)} may not set the claimant of this claim.")
+        claimant = claimant_named(name)
+        if claimant is not None and claimant.pk == claim.claimant_id:
+            return claim
+        _check_version(claim, expected_version)
+        if _published(claim) is not None:
+            raise TransitionNotAllowed(
+                "The claim has a published verdict: its claimant changes only through a correction, which "
+                "records a public note.",
+                current_status=claim.status,
+                fields=["claimant"],
+            )
+        created = claimant is None
+        if created:
+            claimant = Claimant.objects.create(
+                name=name, normalized_name=normalize_name(name), kind=kind, description=description.strip()
+            )
+        previous_id, claim.claimant = claim.claimant_id, claimant
+        _commit(
+            claim,
+            actor=actor,
+            action="set_claimant",
+            from_status=claim.status,
+            fields=["claimant"],
+            comment=claimant.name,
+            data={"claimant_id": claimant.pk, "previous_claimant_id": previous_id, "created": created},
+        )
+    return claim
+
+
 def claim_merge(*, duplicate, keep, actor, expected_version=None) -> Claim:
     """Mark ``duplicate`` as a duplicate of ``keep`` and move its evidence and cited sources there.
 
@@ -629,7 +697,10 @@ def verdict_propose(
             name for name, ok in (("rating", verdict.rating_id), ("summary", verdict.summary)) if not ok
         ]
         if missing:
-            raise InvalidInput(f"A proposed verdict needs: {', '.join(missing)}.", fields=missing)
+            todo = {"rating": "choose a rating", "summary": "write a one-line summary"}
+            raise InvalidInput(
+                f"Before proposing, {' and '.join(todo[name] for name in missing)}.", fields=missing
+            )
         verdict.state = V.PROPOSED
         _save_with_history(verdict, actor=actor, reason="propose")
         from_status, claim.status = claim.status, S.IN_REVIEW
@@ -968,17 +1039,20 @@ def evidence_add(
     excerpt_start=None,
     excerpt_end=None,
     score=None,
+    excerpt_typed=False,
 ) -> Evidence:
     """Attach the source at ``url`` as evidence (editors, the assignee; the system for cited/suggested).
 
     Pins the source's latest snapshot when there is one and requests a pull, queued after commit. The same
-    source with the same excerpt on the same claim is returned, not added twice.
+    source with the same excerpt on the same claim is returned, not added twice. ``excerpt_typed`` marks
+    an excerpt the person typed or pasted (not cut from an archived copy: InvalidInput with offsets).
     """
     if stance not in Evidence.Stance.values:
         raise InvalidInput(f"Unknown stance {stance!r}.", field="stance")
     if origin not in Evidence.Origin.values:
         raise InvalidInput(f"Unknown origin {origin!r}.", field="origin")
     excerpt, note = (excerpt or "").strip(), (note or "").strip()
+    excerpt_typed = _clean_typed(excerpt_typed, excerpt, excerpt_start, excerpt_end)
     with transaction.atomic():
         claim = _lock(claim)
         _require_evidence_editor(actor, claim, system_allowed=origin != Evidence.Origin.ADDED)
@@ -995,6 +1069,7 @@ def evidence_add(
             excerpt=excerpt,
             excerpt_start=excerpt_start,
             excerpt_end=excerpt_end,
+            excerpt_typed=excerpt_typed,
             stance=stance,
             origin=origin,
             score=score,
@@ -1015,6 +1090,20 @@ def evidence_add(
     return evidence
 
 
+def _clean_typed(typed, excerpt, start, end) -> bool:
+    """Whether the excerpt is marked typed: only a text without offsets, as offsets point into a copy."""
+    if not typed:
+        return False
+    if start is not None or end is not None:
+        raise InvalidInput(
+            "A typed excerpt has no position in an archived copy: give the text, or the offsets.",
+            field="excerpt",
+        )
+    if not (excerpt or "").strip():
+        raise InvalidInput("Type or paste the excerpt.", field="excerpt")
+    return True
+
+
 def _clean_excerpt_span(start, end, snapshot) -> tuple[int | None, int | None]:
     if start is None and end is None:
         return None, None
@@ -1033,10 +1122,13 @@ def evidence_update(
     excerpt_end=None,
     note=None,
     dismissed=None,
+    excerpt_typed=None,
 ) -> Evidence:
     """Change the given fields of a piece of evidence (editors, the claim's assignee); None leaves a field.
 
-    Offsets without an excerpt take the excerpt from the pinned snapshot's text.
+    Offsets without an excerpt take the excerpt from the pinned snapshot's text, and the excerpt is then
+    quoted, no longer typed. ``excerpt_typed`` True with an ``excerpt`` stores the text the person typed or
+    pasted and forgets the old offsets (InvalidInput with offsets, or without a text).
     """
     if stance is not None and stance not in Evidence.Stance.values:
         raise InvalidInput(f"Unknown stance {stance!r}.", field="stance")
@@ -1050,9 +1142,14 @@ def evidence_update(
             claim = Claim.objects.select_for_update().get(pk=current.claim_id)
         _require_evidence_editor(actor, claim, system_allowed=False)
         changes = {}
+        if excerpt_typed:
+            _clean_typed(excerpt_typed, excerpt, excerpt_start, excerpt_end)
+            changes.update(excerpt_start=None, excerpt_end=None, excerpt_typed=True)
+        elif excerpt_typed is not None:
+            changes["excerpt_typed"] = False
         if excerpt_start is not None or excerpt_end is not None:
             start, end = _clean_excerpt_span(excerpt_start, excerpt_end, current.snapshot)
-            changes.update(excerpt_start=start, excerpt_end=end)
+            changes.update(excerpt_start=start, excerpt_end=end, excerpt_typed=False)
             if excerpt is None and current.snapshot is not None:
                 excerpt = current.snapshot.text[start:end]
         for field, value in (("stance", stance), ("excerpt", excerpt), ("note", note)):

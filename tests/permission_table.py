@@ -588,6 +588,20 @@ ADMIN_PAGE_ROWS = [
     ),
     Row(
         "admin",
+        ("admin:claims_claim_research", "POST"),
+        cells("login login done 404 done done"),
+        method="POST",
+        url=lambda w: reverse("admin:claims_claim_research", args=[w.claims["researching"].pk]),
+        data=lambda w: {
+            "set_claimant": "1",
+            "claimant-name": "Perm Research Claimant",
+            "claimant-version": w.claims["researching"].version,
+        },
+        effect=lambda w, _r: str(w.claim("researching").claimant) == "Perm Research Claimant",
+        note="set claimant",
+    ),
+    Row(
+        "admin",
         ("admin:claims_claim_adjudicate", "GET"),
         cells("login login 403 403 200 200"),
         url=lambda w: reverse("admin:claims_claim_adjudicate", args=[w.claims["in_review"].pk]),
@@ -601,6 +615,20 @@ ADMIN_PAGE_ROWS = [
         data=lambda w: {"approve": "1", "version": w.claims["in_review"].version},
         effect=_status_is("in_review", "published"),
         note="approve",
+    ),
+    Row(
+        "admin",
+        ("admin:claims_claim_adjudicate", "POST"),
+        cells("login login 403 403 done done"),
+        method="POST",
+        url=lambda w: reverse("admin:claims_claim_adjudicate", args=[w.claims["in_review"].pk]),
+        data=lambda w: {
+            "set_claimant": "1",
+            "claimant-name": "Perm Adjudicate Claimant",
+            "claimant-version": w.claims["in_review"].version,
+        },
+        effect=lambda w, _r: str(w.claim("in_review").claimant) == "Perm Adjudicate Claimant",
+        note="set claimant",
     ),
     Row(
         "admin",

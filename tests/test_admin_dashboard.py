@@ -1,5 +1,7 @@
 import csv
+import html
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +99,52 @@ def test_reviewers_cannot_open_the_dashboard(client):
 
 def test_unknown_chart_csv_is_not_found(editor_client):
     assert editor_client.get(reverse("admin:claims_dashboard_csv", args=["nope"])).status_code == 404
+
+
+def _bar_links(page: str, chart: str) -> dict[str, str]:
+    """Each linked bar of one chart: its aria-label ("Open: 3") → the claims-list URL it leads to."""
+    section = page.split(f'id="fc-chart-{chart}"')[1].split("</svg>")[0]
+    return {
+        label: html.unescape(href)
+        for href, label in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"', section)
+    }
+
+
+def _listed(client, url) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return len(response.context_data["cl"].result_list)
+
+
+def test_each_bar_leads_to_the_list_of_the_claims_it_counts(editor_client):
+    late = timezone.localdate() - timedelta(days=1)
+    alice = fx.user("alice", role="reviewer")
+    false = fx.rating("False", order=0)
+    for _ in range(2):
+        fx.claim(status=Claim.Status.OPEN)
+    fx.claim(assignee=alice, status=Claim.Status.RESEARCHING, due_date=late)
+    fx.claim(assignee=alice, status=Claim.Status.RESEARCHING)  # not overdue
+    published = fx.claim(status=Claim.Status.PUBLISHED)
+    fx.verdict(
+        published,
+        alice,
+        rating=false,
+        summary="s",
+        state=Verdict.State.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    fx.verdict(fx.claim(status=Claim.Status.RESEARCHING), alice, rating=false, state=Verdict.State.DRAFT)
+    Claim.objects.filter(pk=fx.claim().pk).update(created_at=timezone.now() - timedelta(weeks=3))
+    page = editor_client.get(reverse("admin:claims_dashboard")).content.decode()
+
+    status = _bar_links(page, "status")
+    assert _listed(editor_client, status["Open: 2"]) == 2
+    assert _listed(editor_client, status["Researching: 3"]) == 3
+    assert _listed(editor_client, status["Duplicate: 0"]) == 0
+    # The rating bar counts published verdicts only: the draft rated False is not in its list.
+    assert _listed(editor_client, _bar_links(page, "rating")["False: 1"]) == 1
+    assert _listed(editor_client, _bar_links(page, "overdue")["alice: 1"]) == 1
+    weekly = list(_bar_links(page, "weekly").items())
+    assert len(weekly) == 12
+    assert _listed(editor_client, weekly[-4][1]) == 1 and weekly[-4][0].endswith(": 1")
+    assert _listed(editor_client, weekly[-1][1]) == 6 and weekly[-1][0].endswith(": 6")

@@ -199,3 +199,23 @@ def test_the_demo_editor_sees_the_editorial_admin_but_not_users_groups_tokens_or
     for hidden in ("/admin/auth/user/", "/admin/auth/group/", "/admin/axes/", "/admin/authtoken/"):
         assert hidden not in index
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+@pytest.mark.django_db
+def test_demo_setup_publishes_one_demonstration_check_that_the_public_list_shows(client, capsys):
+    from claims.models import Claim, Verdict
+
+    call_command("demo_setup")
+    published = Claim.objects.get(status=Claim.Status.PUBLISHED)
+    verdict = published.verdicts.get(state=Verdict.State.PUBLISHED)
+    # Two people, as the workflow asks: the reviewer proposed, the editor approved.
+    assert (verdict.author.username, verdict.approver.username) == ("reviewer", "editor")
+    assert Claim.objects.filter(status=Claim.Status.CANDIDATE).count() >= 10  # the rest are left to triage
+
+    home = client.get("/").content.decode()
+    assert f"/checks/{verdict.pk}/" in home
+    page = client.get(f"/checks/{verdict.pk}/").content.decode()
+    assert "Demonstration verdict: this claim was not checked." in page
+
+    call_command("demo_setup")  # a re-run publishes nothing more
+    assert Claim.objects.filter(status=Claim.Status.PUBLISHED).count() == 1

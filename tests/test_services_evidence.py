@@ -185,3 +185,45 @@ def test_adding_evidence_queues_a_pull_of_its_source_only_after_commit(
         c for c, task in zip(callbacks, tasks, strict=True) if getattr(task, "name", "") == pull_source.name
     ]
     assert [pull.args for pull in pulls] == [((source.pk,),)]  # apply_async((source_id,), queue=...)
+
+
+def test_a_typed_excerpt_is_stored_as_typed_not_quoted(desk):
+    _, reviewer, claim = desk
+    evidence = services.evidence_add(
+        claim=claim,
+        actor=reviewer,
+        url="https://paywalled.example/report",
+        excerpt=" Unemployment stood at 4.2 per cent. ",
+        excerpt_typed=True,
+    )
+    assert (evidence.excerpt, evidence.excerpt_typed) == ("Unemployment stood at 4.2 per cent.", True)
+    assert (evidence.excerpt_start, evidence.excerpt_end) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "extra", [{"excerpt": "  "}, {"excerpt": "Text.", "excerpt_start": 0, "excerpt_end": 4}]
+)
+def test_a_typed_excerpt_needs_a_text_and_no_offsets(desk, extra):
+    _, reviewer, claim = desk
+    with pytest.raises(InvalidInput) as refused:
+        services.evidence_add(
+            claim=claim, actor=reviewer, url="https://a.example/", excerpt_typed=True, **extra
+        )
+    assert refused.value.details["field"] == "excerpt"
+    assert not claim.evidence.filter(origin="added").exists()
+
+
+def test_typing_an_excerpt_forgets_old_offsets_and_selecting_one_makes_it_quoted_again(desk):
+    _, reviewer, claim = desk
+    snapshot = SnapshotFactory(text="Labour force survey. Unemployment rate: 4.2 per cent in March.")
+    evidence = EvidenceFactory(claim=claim, source=snapshot.source, snapshot=snapshot)
+    services.evidence_update(evidence=evidence, actor=reviewer, excerpt_start=21, excerpt_end=61)
+    typed = services.evidence_update(evidence=evidence, actor=reviewer, excerpt="4.2%", excerpt_typed=True)
+    assert (typed.excerpt, typed.excerpt_typed, typed.excerpt_start, typed.excerpt_end) == (
+        "4.2%",
+        True,
+        None,
+        None,
+    )
+    quoted = services.evidence_update(evidence=evidence, actor=reviewer, excerpt_start=0, excerpt_end=19)
+    assert (quoted.excerpt, quoted.excerpt_typed) == ("Labour force survey", False)

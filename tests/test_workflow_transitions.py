@@ -265,7 +265,10 @@ def test_approving_is_refused_when_claimreview_would_miss_a_required_field():
     Claim.objects.filter(pk=claim.pk).update(claimant=None)
     with pytest.raises(InvalidInput) as refused:
         services.verdict_approve(claim=claim, actor=desk.editor)
-    assert any(p.startswith("itemReviewed.author") for p in refused.value.details["problems"])
+    assert refused.value.details["problems"] == ["claimant"]
+    assert refused.value.message == (
+        "This verdict cannot be published yet. Set who made this claim (the claimant) before publishing."
+    )
     assert Claim.objects.get(pk=claim.pk).status == S.IN_REVIEW
     assert claim.verdicts.get().state == "proposed"
 

@@ -60,6 +60,24 @@ def run_each(request, claims, operation, *, done: str, allowed_from: str) -> Non
     messages.add_message(request, level, " ".join(parts))
 
 
+def warn_without_claimant(request, claim_ids) -> None:
+    """Warn (not refuse) about accepted or assigned claims that cannot be published without a claimant."""
+    missing = list(
+        Claim.objects.filter(pk__in=claim_ids, claimant__isnull=True)
+        .filter(status__in=[Claim.Status.OPEN, Claim.Status.RESEARCHING])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not missing:
+        return
+    ids = ", ".join(f"#{pk}" for pk in missing[:20]) + (", ..." if len(missing) > 20 else "")
+    if len(missing) == 1:
+        text = f"This claim has no claimant: set one before it can be published ({ids})."
+    else:
+        text = f"{len(missing)} claims have no claimant: set one on each before it can be published ({ids})."
+    messages.warning(request, text)
+
+
 class DismissForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why these are not checked.")
 
@@ -112,6 +130,8 @@ def _intermediate(modeladmin, request, queryset, *, form, title: str, action: st
 
 @admin.action(description="Accept selected claims (candidate → open)", permissions=["workflow"])
 def accept(modeladmin, request, queryset):
+    # The ids first: the changelist's filters (e.g. status=candidate) no longer match once accepted.
+    selected = list(queryset.values_list("pk", flat=True))
     run_each(
         request,
         queryset,
@@ -119,6 +139,7 @@ def accept(modeladmin, request, queryset):
         done="Accepted",
         allowed_from="candidate",
     )
+    warn_without_claimant(request, selected)
 
 
 @admin.action(description="Dismiss selected claims (with a reason)…", permissions=["workflow"])
@@ -144,6 +165,7 @@ def assign(modeladmin, request, queryset):
     form = AssignForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         data = form.cleaned_data
+        selected = list(queryset.values_list("pk", flat=True))
         run_each(
             request,
             queryset,
@@ -157,6 +179,7 @@ def assign(modeladmin, request, queryset):
             done=f"Assigned to {data['assignee'].get_username()}",
             allowed_from="open or researching",
         )
+        warn_without_claimant(request, selected)
         return None
     return _intermediate(
         modeladmin, request, queryset, form=form, title="Assign claims", action="assign", button="Assign"

@@ -17,9 +17,10 @@ from claims import permissions, services
 from claims.admin import display, forms, highlighting
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError
-from claims.models import Claim, Evidence, Verdict
+from claims.models import Claim, Claimant, Evidence, Verdict
 
 STANCE_ORDER = ["supports", "refutes", "context", "unknown", "unrelated"]
+NO_CLAIMANT = "This claim has no claimant: set one before it can be published."
 CONTEXT_CHARS = 300
 
 
@@ -56,11 +57,17 @@ def evidence_rows(claim: Claim, *, with_full_text: bool = False) -> list[dict]:
         if with_full_text:
             if snap is not None:
                 row["text_html"] = highlighting.highlight_excerpt(snap.text, ev.excerpt_start, ev.excerpt_end)
-            row["form"] = forms.EvidenceUpdateForm(
-                initial={"evidence": ev.pk, "stance": ev.stance, "note": ev.note}, prefix=f"ev{ev.pk}"
-            )
+            initial = {"evidence": ev.pk, "stance": ev.stance, "note": ev.note}
+            if ev.excerpt_typed:
+                initial["typed_excerpt"] = ev.excerpt
+            row["form"] = forms.EvidenceUpdateForm(initial=initial, prefix=f"ev{ev.pk}")
         rows.append(row)
     return rows
+
+
+def never_archived(rows: list[dict]) -> list[dict]:
+    """The evidence rows a verdict may rest on that have no archived copy (unrelated ones aside)."""
+    return [r for r in rows if r["snapshot"] is None and r["evidence"].stance != Evidence.Stance.UNRELATED]
 
 
 def grouped_by_stance(rows: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -116,6 +123,61 @@ def _call(request, operation, success) -> bool:
     return True
 
 
+def _claimant_context(request, claim: Claim) -> dict:
+    """The claimant form, for editors and the assignee until the claim has a public verdict."""
+    allowed = permissions.is_editor(request.user) or permissions.is_assignee(request.user, claim)
+    if not allowed or services.claim_has_public_verdict(claim.pk):
+        return {"claimant_form": None}
+    known = (
+        Claimant.objects.filter(claims__article_id=claim.article_id).distinct() if claim.article_id else []
+    )
+    return {
+        "claimant_form": forms.ClaimantSetForm(initial={"version": claim.version}, prefix="claimant"),
+        # The article's other speakers are the likely claimants; any name may still be typed.
+        "known_claimants": list(known[:50]),
+    }
+
+
+def _set_claimant(request, claim: Claim) -> None:
+    form = forms.ClaimantSetForm(request.POST, prefix="claimant")
+    if not form.is_valid():
+        return _form_errors(request, form)
+    data = form.cleaned_data
+    _call(
+        request,
+        lambda: services.claim_set_claimant(
+            claim=claim,
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            description=data["description"],
+            expected_version=data["version"],
+        ),
+        lambda updated: f"Claimant set: {updated.claimant.name}.",
+    )
+
+
+def _warn_without_claimant(request, claim: Claim) -> None:
+    if claim.claimant_id is None:
+        messages.warning(request, NO_CLAIMANT)
+
+
+def _unarchived_confirmed(request, claim: Claim, form) -> bool:
+    """Whether the editor may approve as far as unarchived evidence goes: none, or the box was ticked.
+
+    Read again at approval: a source archived since the page was rendered no longer needs the tick.
+    """
+    missing = never_archived(evidence_rows(claim))
+    if missing and not form.cleaned_data["confirm_unarchived"]:
+        messages.error(
+            request,
+            f"Not published: {len(missing)} piece(s) of evidence were never archived, so what they say "
+            "cannot be checked later. Check them, then tick “Publish anyway” to approve.",
+        )
+        return False
+    return True
+
+
 def adjudicate_view(model_admin, request, pk):
     """Approve & publish or send back the proposed verdict (editors)."""
     if not permissions.is_editor(request.user):
@@ -125,14 +187,20 @@ def adjudicate_view(model_admin, request, pk):
     if request.method == "POST":
         if "approve" in request.POST:
             form = forms.ApproveForm(request.POST)
-            if form.is_valid() and _call(
-                request,
-                lambda: services.verdict_approve(
-                    claim=claim, actor=request.user, expected_version=form.cleaned_data["version"]
-                ),
-                "Verdict approved and published.",
+            if (
+                form.is_valid()
+                and _unarchived_confirmed(request, claim, form)
+                and _call(
+                    request,
+                    lambda: services.verdict_approve(
+                        claim=claim, actor=request.user, expected_version=form.cleaned_data["version"]
+                    ),
+                    "Verdict approved and published.",
+                )
             ):
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        elif "set_claimant" in request.POST:
+            _set_claimant(request, claim)
         elif "send_back" in request.POST:
             form = forms.SendBackForm(request.POST)
             if not form.is_valid():
@@ -155,12 +223,15 @@ def adjudicate_view(model_admin, request, pk):
         .order_by("-id")
         .first()
     )
+    rows = evidence_rows(claim)
     context = _base_context(model_admin, request, claim, f"Adjudicate claim #{claim.pk}")
     context.update(
         verdict=proposed,
-        evidence_groups=grouped_by_stance(evidence_rows(claim)),
+        evidence_groups=grouped_by_stance(rows),
+        never_archived=never_archived(rows),
         approve_form=forms.ApproveForm(initial={"version": claim.version}),
         send_back_form=forms.SendBackForm(initial={"version": claim.version}),
+        **_claimant_context(request, claim),
     )
     return TemplateResponse(request, "claims/admin/adjudicate.html", context)
 
@@ -248,6 +319,7 @@ def research_view(model_admin, request, pk):
         draft=draft,
         verdict_form=forms.VerdictForm(initial=_verdict_initial(claim, draft)),
         can_work=claim.assignee_id == request.user.pk,
+        **_claimant_context(request, claim),
     )
     return TemplateResponse(request, "claims/admin/research.html", context)
 
@@ -261,10 +333,18 @@ def _research_post(request, claim: Claim) -> None:
         _call(
             request,
             lambda: services.evidence_add(
-                claim=claim, actor=request.user, url=data["url"], stance=data["stance"], note=data["note"]
+                claim=claim,
+                actor=request.user,
+                url=data["url"],
+                stance=data["stance"],
+                note=data["note"],
+                excerpt=data["excerpt"],
+                excerpt_typed=bool(data["excerpt"].strip()),
             ),
             "Evidence added; its source is being archived.",
         )
+    elif "set_claimant" in request.POST:
+        _set_claimant(request, claim)
     elif "update_evidence" in request.POST:
         _update_evidence(request, claim, request.POST["update_evidence"])
     elif "save_draft" in request.POST or "propose" in request.POST:
@@ -273,7 +353,7 @@ def _research_post(request, claim: Claim) -> None:
             return _form_errors(request, form)
         data = form.cleaned_data
         service = services.verdict_propose if "propose" in request.POST else services.verdict_save_draft
-        _call(
+        proposed = _call(
             request,
             lambda: service(
                 claim=claim,
@@ -285,6 +365,8 @@ def _research_post(request, claim: Claim) -> None:
             ),
             "Verdict proposed for review." if "propose" in request.POST else "Draft saved.",
         )
+        if proposed and "propose" in request.POST:
+            _warn_without_claimant(request, claim)
 
 
 def _update_evidence(request, claim: Claim, evidence_id: str) -> None:
@@ -296,7 +378,9 @@ def _update_evidence(request, claim: Claim, evidence_id: str) -> None:
         return _form_errors(request, form)
     data = form.cleaned_data
     changes = {"stance": data["stance"], "note": data["note"]}
-    if data["excerpt_start"] is not None:
+    if data["excerpt_start"] is None:
+        changes.update(_typed_excerpt_changes(evidence, data["typed_excerpt"].strip()))
+    else:
         snap = evidence_snapshot(evidence)
         text = snap.text if snap is not None else ""
         if data["excerpt_end"] > len(text):
@@ -313,3 +397,12 @@ def _update_evidence(request, claim: Claim, evidence_id: str) -> None:
         lambda: services.evidence_update(evidence=evidence, actor=request.user, **changes),
         "Evidence updated.",
     )
+
+
+def _typed_excerpt_changes(evidence: Evidence, typed: str) -> dict:
+    """A new typed excerpt, or none when the reviewer emptied the box; a selection would win over both."""
+    if typed and not (evidence.excerpt_typed and typed == evidence.excerpt):
+        return {"excerpt": typed, "excerpt_typed": True}
+    if evidence.excerpt_typed and not typed:
+        return {"excerpt": "", "excerpt_typed": False}
+    return {}

@@ -1,5 +1,8 @@
 """Create the demo editor and reviewer (passwords printed once) and load the demo content.
 
+The demo content is the seed article with its proposed claims, and one claim taken through the whole
+workflow (accepted, assigned, proposed by the reviewer, approved by the editor), so that `/`, the public
+page, ClaimReview and the feeds have something to show. Its verdict says plainly that it is a demonstration.
 Safe to run again: existing users keep their passwords and existing data is kept.
 """
 
@@ -13,6 +16,16 @@ from django.db import transaction
 
 DEMO_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "demo" / "seed-article.html"
 DEMO_URL = "https://news.example/world/2025/05/07/xi-putin-red-square"
+
+DEMO_VERDICT = {
+    "rating": "unproven",
+    "summary": "Demonstration verdict: this claim was not checked.",
+    "explanation": (
+        "`manage.py demo_setup` published this verdict to show what a published check looks like (the "
+        "public page, its ClaimReview JSON-LD, the feeds and the API). It is not a fact check: nobody "
+        "researched the claim."
+    ),
+}
 
 DEMO_USERS = (
     # username, group, is_superuser. The editor is not a superuser, so the demo shows what a real editor
@@ -52,6 +65,36 @@ class Command(BaseCommand):
                 f"Loaded the demo article #{article.pk}: {article.claims.count()} claims proposed."
             )
         )
+        verdict = self._publish_demo_check(article)
+        if verdict is not None:
+            self.stdout.write(self.style.SUCCESS(f"Published a demonstration check: /checks/{verdict.pk}/"))
+
+    def _publish_demo_check(self, article):
+        """Walk one attributed claim through the workflow as the demo editor and reviewer would."""
+        from claims import services
+        from claims.models import Claim, Rating
+
+        users = get_user_model().objects
+        editor, reviewer = users.filter(username="editor").first(), users.filter(username="reviewer").first()
+        rating = Rating.objects.filter(slug=DEMO_VERDICT["rating"]).first()
+        claim = (
+            article.claims.filter(status=Claim.Status.CANDIDATE, claimant__isnull=False)
+            .order_by("-checkworthiness", "pk")
+            .first()
+        )
+        if None in (editor, reviewer, rating, claim):
+            return None
+        with transaction.atomic():
+            claim = services.claim_triage(claim=claim, actor=editor, accept=True)
+            claim = services.claim_assign(claim=claim, actor=editor, assignee=reviewer)
+            services.verdict_propose(
+                claim=claim,
+                actor=reviewer,
+                rating=rating,
+                summary=DEMO_VERDICT["summary"],
+                explanation=DEMO_VERDICT["explanation"],
+            )
+            return services.verdict_approve(claim=claim, actor=editor)
 
     @transaction.atomic
     def _ensure_user(self, username: str, group_name: str | None, is_superuser: bool) -> None:

@@ -183,8 +183,8 @@ def load(n_claims: int) -> None:
         # Evidence on ~20% of claims, verdicts on published ones (set-based: fast and repeatable).
         cursor.execute(
             "INSERT INTO claims_evidence (created_at, updated_at, claim_id, source_id, excerpt, stance,"
-            " origin, dismissed, note) SELECT now(), now(), id, %s + (id %% 1000), '', 'supports', 'added',"
-            " false, ''"
+            " origin, dismissed, note, quantity_match) SELECT now(), now(), id, %s + (id %% 1000), '',"
+            " 'supports', 'added', false, '', ''"
             " FROM claims_claim WHERE id %% 5 = 0",
             [sources[1000].pk],
         )

@@ -190,9 +190,11 @@ def load(n_claims: int) -> None:
         )
         cursor.execute(
             "INSERT INTO claims_verdict (created_at, updated_at, claim_id, rating_id, summary, explanation,"
-            " author_id, state, published_at, correction_note) SELECT now(), now(), id, %s + (id %% 4), 's',"
-            " '', %s, 'published', now(), '' FROM claims_claim WHERE status = 'published'",
-            [ratings[0].pk, reviewers[0].pk],
+            " author_id, state, published_at, correction_note) SELECT now(), now(), id,"
+            " (%s::bigint[])[1 + id %% 4], 's', '', %s, 'published', now(), ''"
+            " FROM claims_claim WHERE status = 'published'",
+            # The migrated scale's ids need not be consecutive.
+            [[r.pk for r in ratings], reviewers[0].pk],
         )
         # As autovacuum would: statistics for the planner and a visibility map for index-only counts.
         cursor.execute("VACUUM ANALYZE")

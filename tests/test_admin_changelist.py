@@ -204,3 +204,21 @@ def test_default_order_is_read_from_the_worklist_index_without_sorting(editor_cl
         plan = queryset[:50].explain()
     assert "claim_worklist_idx" in plan
     assert "Sort" not in plan
+
+
+def test_assignee_overdue_and_rating_filters_keep_the_workflow_order(editor_client):
+    reviewer = fx.user("rv2", role="reviewer")
+    late = timezone.localdate() - timedelta(days=1)
+    rating = fx.rating("False")
+    for text, status, score in [
+        ("in review", Claim.Status.IN_REVIEW, 0.9),
+        ("researching, 0.3", Claim.Status.RESEARCHING, 0.3),
+        ("researching, 0.8", Claim.Status.RESEARCHING, 0.8),
+    ]:
+        claim = fx.claim(text, status=status, checkworthiness=score, assignee=reviewer, due_date=late)
+        fx.verdict(claim, reviewer, rating=rating, summary="s")
+    expected = ["researching, 0.8", "researching, 0.3", "in review"]
+
+    assert _worklist(editor_client, assignee=str(reviewer.pk)) == expected
+    assert _worklist(editor_client, overdue="yes") == expected
+    assert _worklist(editor_client, rating="false") == expected

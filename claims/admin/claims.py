@@ -9,7 +9,7 @@ import functools
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count, F, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Value
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -61,19 +61,41 @@ def _clipped(text: str, limit: int):
     return format_html('<span title="{}">{}</span>', text, shown)
 
 
+_STATUS_BOUND_FILTERS = (filters.AssigneeFilter, filters.RatingFilter)
+# Overdue claims are active ones; the filter itself keeps only those, so a range spanning their ranks
+# (open .. in review) adds no condition, only a way into claim_worklist_idx.
+_ACTIVE_RANKS = [Claim.Status.values.index(status) for status in filters.ACTIVE_STATUSES]
+_OVERDUE_RANKS = (min(_ACTIVE_RANKS), max(_ACTIVE_RANKS))
+
+
 class ClaimChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         status = self.params.get("status__exact")
         if isinstance(status, list):
             status = status[-1]
+        ranks = None
         if status in Claim.Status.values:
-            # The same condition on the rank: then PostgreSQL reads this status's range of
-            # claim_worklist_idx, already in the list's order, instead of sorting all of its claims.
-            queryset = queryset.alias(status_rank=claim_status_rank()).filter(
-                status_rank=Claim.Status.values.index(status)
-            )
+            ranks = (Claim.Status.values.index(status),) * 2
+        elif self.params.get(filters.OverdueFilter.parameter_name) == "yes":
+            ranks = _OVERDUE_RANKS
+        if ranks is not None:
+            # The same condition on the rank: then PostgreSQL reads that range of claim_worklist_idx,
+            # already in the list's order, instead of sorting all of those claims.
+            queryset = queryset.alias(status_rank=claim_status_rank()).filter(status_rank__range=ranks)
         return queryset
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if not any(self.params.get(f.parameter_name) for f in _STATUS_BOUND_FILTERS):
+            return ordering
+        # These filters keep claims of a few statuses only (assigned or rated ones), which the
+        # planner does not know: reading claim_worklist_idx in order until 50 match crosses the whole
+        # candidate range first (1.2-2.5 s on a million claims). The same order written so that the index
+        # does not provide it makes PostgreSQL sort the filtered claims instead (0.1-0.4 s).
+        rank = claim_status_rank()
+        unindexed = ExpressionWrapper(rank + Value(0), output_field=IntegerField())
+        return [unindexed.asc() if part == rank.asc() else part for part in ordering]
 
     def get_results(self, request):
         super().get_results(request)

@@ -3,7 +3,9 @@
 Follows schema.org/ClaimReview as search engines read it: ``claimReviewed``, ``url``, ``author`` (the
 organisation), ``datePublished`` (when the check was published), ``itemReviewed`` (a ``Claim`` whose
 ``author`` is the claimant, whose ``datePublished`` is when the claim was made — the article's date, never
-the check's — and whose ``appearance`` is the article URL) and ``reviewRating``. A numeric rating carries
+the check's — and whose ``appearance`` is the article: its http(s) URL, headline and publisher; an upload
+without a URL of its own is named by the URL its page declares, or by headline and publisher alone) and
+``reviewRating``. A numeric rating carries
 ``ratingValue`` with ``bestRating``/``worstRating`` taken from the scale's numeric extremes; a
 non-numeric one (Misleading, Unproven) carries only ``alternateName``, as the scale has no number for it.
 """
@@ -68,6 +70,19 @@ def _review_rating(rating: Rating, bounds: tuple[float | None, float | None]) ->
     return review
 
 
+def _appearance(article) -> dict | None:
+    """The article as a CreativeWork; without an http(s) URL (an upload declaring none) it is described
+    by its headline and publisher alone, which schema.org allows, rather than by its ``urn:`` identity."""
+    appearance = {"@type": "CreativeWork"}
+    if article.public_url:
+        appearance["url"] = article.public_url
+    if article.title:
+        appearance["headline"] = article.title
+    if article.publisher:
+        appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
+    return appearance if len(appearance) > 1 else None
+
+
 def claimreview_for(verdict: Verdict, *, url: str, bounds: tuple | None = None) -> dict:
     """Build the ClaimReview JSON-LD object for a published (or corrected) verdict shown at ``url``.
 
@@ -81,10 +96,8 @@ def claimreview_for(verdict: Verdict, *, url: str, bounds: tuple | None = None) 
     if article is not None:
         if article.published_at:
             item["datePublished"] = article.published_at.date().isoformat()
-        if article.source_id:
-            appearance = {"@type": "CreativeWork", "url": article.source.url}
-            if article.title:
-                appearance["headline"] = article.title
+        appearance = _appearance(article)
+        if appearance:
             item["appearance"] = [appearance]
     review = {
         "@context": "https://schema.org",

@@ -446,7 +446,8 @@ def analyse_snapshot(*, article_id: int, snapshot_id: int, snapshot: Snapshot | 
         )
         article.published_at = article.published_at or snapshot.published_at
         article.language = snapshot.language or article.language
-        article.publisher = article.publisher or snapshot.source.domain
+        article.publisher = article.publisher or snapshot.site_name or snapshot.source.domain
+        article.canonical_url = snapshot.canonical_url or article.canonical_url
         article.analysis_state = Article.AnalysisState.DONE
         article.analysis_error = ""
         article.save(update_fields=_ANALYSED_FIELDS)
@@ -470,6 +471,7 @@ _ANALYSED_FIELDS = [
     "published_at",
     "language",
     "publisher",
+    "canonical_url",
     "analysis_state",
     "analysis_error",
     "updated_at",

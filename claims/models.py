@@ -6,7 +6,7 @@ constraints below hold whatever code path writes a row.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from sources.models import Snapshot, Source, TimestampedModel
@@ -42,6 +42,12 @@ class Article(TimestampedModel):
     content_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     title = models.TextField(blank=True)
     publisher = models.CharField(max_length=255, blank=True)
+    canonical_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="The http(s) URL the analysed page declares as its own; public outputs name it for an "
+        "upload, whose source has no URL.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
     submitted_by = models.ForeignKey(
@@ -80,6 +86,21 @@ class Article(TimestampedModel):
     def url(self) -> str:
         return self.source.url if self.source_id else ""
 
+    @property
+    def public_url(self) -> str:
+        return public_article_url(self.url, self.canonical_url)
+
+
+def public_article_url(source_url: str | None, canonical_url: str | None) -> str:
+    """The article URL public outputs may show: its own if http(s), else the page's canonical one, else "".
+
+    An upload's source is ``urn:sha256:...``, an identity and no address: it is never published.
+    """
+    for url in (source_url, canonical_url):
+        if url and url.lower().startswith(("http://", "https://")):
+            return url
+    return ""
+
 
 class Claimant(TimestampedModel):
     """A person or organisation that makes claims; shared across articles."""
@@ -115,18 +136,29 @@ class Tag(models.Model):
         return self.name
 
 
+class ClaimStatus(models.TextChoices):
+    """``Claim.Status``, in workflow order (module level so that ``Claim.Meta`` can index that order)."""
+
+    CANDIDATE = "candidate", "Candidate"
+    OPEN = "open", "Open"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    NEEDS_UPDATE = "needs_update", "Needs update"
+    DISMISSED = "dismissed", "Dismissed"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+def claim_status_rank() -> Case:
+    """A claim's status as its place in the workflow (candidate 0 ... duplicate 7), to order lists by."""
+    ranks = [When(status=status, then=Value(rank)) for rank, status in enumerate(ClaimStatus.values)]
+    return Case(*ranks, default=Value(len(ranks)), output_field=models.PositiveSmallIntegerField())
+
+
 class Claim(TimestampedModel):
     """A check-worthy statement, tracked through the editorial workflow (see ``claims.workflow``)."""
 
-    class Status(models.TextChoices):
-        CANDIDATE = "candidate", "Candidate"
-        OPEN = "open", "Open"
-        RESEARCHING = "researching", "Researching"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        NEEDS_UPDATE = "needs_update", "Needs update"
-        DISMISSED = "dismissed", "Dismissed"
-        DUPLICATE = "duplicate", "Duplicate"
+    Status = ClaimStatus
 
     class Kind(models.TextChoices):
         NUMERIC = "numeric", "Numeric"
@@ -225,6 +257,15 @@ class Claim(TimestampedModel):
         indexes = [
             # Editors' changelist filtered by status, newest first
             models.Index(fields=["status", "-created_at"], name="claim_status_recent_idx"),
+            # The claims changelist's default order, with or without a status filter (claims/admin/claims.py):
+            # ORDER BY status rank, checkworthiness DESC NULLS LAST, created_at DESC, id DESC
+            models.Index(
+                claim_status_rank(),
+                F("checkworthiness").desc(nulls_last=True),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="claim_worklist_idx",
+            ),
             # Reviewer's "my queue": WHERE assignee = me AND status IN (...) ORDER BY due_date
             models.Index(fields=["assignee", "status", "due_date"], name="claim_queue_idx"),
             # Overdue filter and dashboard: WHERE due_date < today

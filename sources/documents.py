@@ -27,3 +27,5 @@ class Document:
     published_at: datetime | None = None
     language: str = ""
     links: list[Link] = field(default_factory=list)
+    canonical_url: str = ""  # the absolute http(s) URL the page declares as its own (sources.page_identity)
+    site_name: str = ""  # the publisher the page names

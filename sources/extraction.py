@@ -23,6 +23,7 @@ from trafilatura.utils import load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from sources import page_identity
 from sources.documents import Document, Link
 
 logger = logging.getLogger(__name__)
@@ -352,6 +353,8 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> Document:
         published_at=_published_at(html, tree, meta.url),
         language=_language(html, text),
         links=_links(tree, text, url or meta.url),
+        canonical_url=page_identity.canonical_url(tree, url),
+        site_name=page_identity.site_name(tree),
     )
 
 

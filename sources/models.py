@@ -127,6 +127,12 @@ class Snapshot(models.Model):
         blank=True,
         help_text="Outbound links in the main text: [{url, text, start, end}] with offsets into text.",
     )
+    canonical_url = models.URLField(
+        max_length=2000, blank=True, help_text="The page's own http(s) URL (link rel=canonical, else og:url)."
+    )
+    site_name = models.CharField(
+        max_length=255, blank=True, help_text="The publisher the page names (og:site_name, else JSON-LD)."
+    )
 
     class Meta:
         constraints = [

@@ -224,6 +224,8 @@ _SNAPSHOT_FIELDS = (
     "published_at",
     "language",
     "links",
+    "canonical_url",
+    "site_name",
 )
 
 
@@ -325,6 +327,8 @@ def _snapshot_values(source_id, body, sha256, content_type, document, final_url,
         "published_at": document.published_at,
         "language": document.language[:16],
         "links": [link.as_dict() for link in document.links],
+        "canonical_url": document.canonical_url,
+        "site_name": document.site_name,
     }
 
 

@@ -153,7 +153,72 @@ def test_search_input_with_sql_and_like_metacharacters_is_just_text(editor_clien
 def test_checkworthiness_column_sorts_the_list(editor_client):
     low = fx.claim("low", checkworthiness=0.1)
     high = fx.claim("high", checkworthiness=0.9)
-    cl = editor_client.get(URL, {"o": "4"}).context["cl"]  # 4th column: check-worthiness, ascending
+    cl = editor_client.get(URL, {"o": "3"}).context["cl"]  # 3rd column: check-worthiness, ascending
     assert [c.pk for c in cl.result_list] == [low.pk, high.pk]
-    cl = editor_client.get(URL, {"o": "-4"}).context["cl"]
+    cl = editor_client.get(URL, {"o": "-3"}).context["cl"]
     assert [c.pk for c in cl.result_list] == [high.pk, low.pk]
+
+
+def _worklist(client, **params) -> list[str]:
+    return [c.text for c in client.get(URL, params).context["cl"].result_list]
+
+
+def test_list_is_ordered_by_status_in_workflow_order_then_check_worthiness_then_newest(editor_client):
+    fx.claim("published", status=Claim.Status.PUBLISHED, checkworthiness=0.99)
+    fx.claim("open, older, 0.5", status=Claim.Status.OPEN, checkworthiness=0.5)
+    fx.claim("candidate, unscored", status=Claim.Status.CANDIDATE, checkworthiness=None)
+    fx.claim("open, 0.9", status=Claim.Status.OPEN, checkworthiness=0.9)
+    fx.claim("candidate, 0.2", status=Claim.Status.CANDIDATE, checkworthiness=0.2)
+    fx.claim("open, newer, 0.5", status=Claim.Status.OPEN, checkworthiness=0.5)
+    fx.claim("in review", status=Claim.Status.IN_REVIEW, checkworthiness=0.1)
+
+    assert _worklist(editor_client) == [
+        "candidate, 0.2",
+        "candidate, unscored",
+        "open, 0.9",
+        "open, newer, 0.5",
+        "open, older, 0.5",
+        "in review",
+        "published",
+    ]
+    assert _worklist(editor_client, status__exact="open") == [
+        "open, 0.9",
+        "open, newer, 0.5",
+        "open, older, 0.5",
+    ]
+
+
+def test_status_column_sorts_in_workflow_order_not_alphabetically(editor_client):
+    for status in (Claim.Status.DISMISSED, Claim.Status.RESEARCHING, Claim.Status.CANDIDATE):
+        fx.claim(status, status=status)
+    assert _worklist(editor_client, o="-2") == ["dismissed", "researching", "candidate"]
+
+
+@pytest.mark.parametrize("params", [{}, {"status__exact": "open"}])
+def test_default_order_is_read_from_the_worklist_index_without_sorting(editor_client, params):
+    fx.claim("open", status=Claim.Status.OPEN)
+    queryset = editor_client.get(URL, params).context["cl"].queryset
+    with connection.cursor() as cursor:
+        # Like a large table: a scan of the whole table is never the cheaper plan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset[:50].explain()
+    assert "claim_worklist_idx" in plan
+    assert "Sort" not in plan
+
+
+def test_assignee_overdue_and_rating_filters_keep_the_workflow_order(editor_client):
+    reviewer = fx.user("rv2", role="reviewer")
+    late = timezone.localdate() - timedelta(days=1)
+    rating = fx.rating("False")
+    for text, status, score in [
+        ("in review", Claim.Status.IN_REVIEW, 0.9),
+        ("researching, 0.3", Claim.Status.RESEARCHING, 0.3),
+        ("researching, 0.8", Claim.Status.RESEARCHING, 0.8),
+    ]:
+        claim = fx.claim(text, status=status, checkworthiness=score, assignee=reviewer, due_date=late)
+        fx.verdict(claim, reviewer, rating=rating, summary="s")
+    expected = ["researching, 0.8", "researching, 0.3", "in review"]
+
+    assert _worklist(editor_client, assignee=str(reviewer.pk)) == expected
+    assert _worklist(editor_client, overdue="yes") == expected
+    assert _worklist(editor_client, rating="false") == expected

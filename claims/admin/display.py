@@ -30,10 +30,11 @@ def due_display(claim: Claim, today=None):
     today = today or timezone.localdate()
     if claim.status in ACTIVE_STATUSES and claim.due_date < today:
         days = (today - claim.due_date).days
+        date = format_html('<span class="fc-date">{}</span>', claim.due_date)
         return format_html(
-            '<span class="fc-overdue" title="{} day(s) overdue">{} · overdue</span>', days, claim.due_date
+            '<span class="fc-overdue" title="{} day(s) overdue">{} · overdue</span>', days, date
         )
-    return format_html("<span>{}</span>", claim.due_date)
+    return format_html('<span class="fc-date">{}</span>', claim.due_date)
 
 
 def rating_chip(label: str | None, colour: str | None):

@@ -4,10 +4,11 @@ from datetime import UTC, datetime
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from claims.models import Verdict
+from claims.models import Article, Verdict
 from claims.search import search_claims
 
 _MAX_ID = 2**63 - 1  # larger ids cannot exist; refusing them keeps PostgreSQL from an overflow error
@@ -52,7 +53,9 @@ class VerdictFilter(django_filters.FilterSet):
         field_name="claim__claimant_id", min_value=1, max_value=_MAX_ID, help_text="Claimant id."
     )
     article_url = TextFilter(
-        field_name="claim__article__source__url", help_text="The checked article's URL, exactly."
+        method="article",
+        help_text="The checked article's URL, exactly as the verdicts show it (for an upload, the URL its "
+        "page declares).",
     )
     published_after = DateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601; inclusive."
@@ -70,6 +73,15 @@ class VerdictFilter(django_filters.FilterSet):
     class Meta:
         model = Verdict
         fields = []
+
+    def article(self, queryset, name, value):
+        # Only what ``article.url`` can show matches: an upload's urn:sha256 identity is never published,
+        # so it finds nothing either (it would tell anyone holding a document whether it was checked).
+        if not value.lower().startswith(("http://", "https://")):
+            return queryset.none()
+        uploaded = ~Q(source__url__startswith="http://") & ~Q(source__url__startswith="https://")
+        articles = Article.objects.filter(Q(source__url=value) | (Q(canonical_url=value) & uploaded))
+        return queryset.filter(claim__article_id__in=articles.values("pk"))
 
     def search(self, queryset, name, value):
         return search_claims(queryset, value, prefix="claim__")

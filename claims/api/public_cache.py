@@ -215,7 +215,15 @@ def connect_receivers() -> None:
     from claims.models import Article, Claim, Claimant, Evidence, Rating, Verdict
 
     # Articles are saved often during ingestion; only these fields of theirs show in public answers.
-    _PUBLIC_FIELDS[Article] = {"title", "publisher", "published_at", "language", "source", "source_id"}
+    _PUBLIC_FIELDS[Article] = {
+        "title",
+        "publisher",
+        "canonical_url",
+        "published_at",
+        "language",
+        "source",
+        "source_id",
+    }
     for model in (Verdict, Claim, Evidence, Article, Claimant, Rating):
         uid = f"claims.public_cache.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + ".save")

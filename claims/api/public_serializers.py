@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from claims.api.links import PublicLinks
 from claims.claimreview import scale_bounds
-from claims.models import Claim, Claimant, Evidence, Verdict
+from claims.models import Claim, Claimant, Evidence, Verdict, public_article_url
 
 
 def _iso(value) -> str | None:
@@ -53,7 +53,11 @@ class ClaimantOut(serializers.Serializer):
 
 
 class ArticleOut(serializers.Serializer):
-    url = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(
+        allow_blank=True,
+        help_text="The article's http(s) URL; for an upload, the URL its page declares (canonical, og:url), "
+        "else empty.",
+    )
     title = serializers.CharField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     published_at = serializers.DateTimeField(
@@ -181,7 +185,9 @@ def public_verdict_dict(row: dict, *, links: PublicLinks, bounds) -> dict:
         "article": None
         if row["claim__article_id"] is None
         else {
-            "url": row["claim__article__source__url"] or "",
+            "url": public_article_url(
+                row["claim__article__source__url"], row["claim__article__canonical_url"]
+            ),
             "title": row["claim__article__title"],
             "publisher": row["claim__article__publisher"],
             "published_at": _iso(row["claim__article__published_at"]),

@@ -50,6 +50,7 @@ VERDICT_FIELDS = (
     "claim__article__published_at",
     "claim__article__language",
     "claim__article__source__url",
+    "claim__article__canonical_url",
     "rating_id",
     "rating__label",
     "rating__slug",

@@ -37,7 +37,7 @@ def article_json(article: Article) -> dict:
     )
     return {
         "id": article.pk,
-        "url": article.url if not article.url.startswith("urn:") else "",
+        "url": article.public_url,
         "title": article.title,
         "analysis_state": article.analysis_state,
         "analysis_error": article.analysis_error,

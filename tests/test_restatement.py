@@ -88,6 +88,9 @@ def test_detection_stores_the_proposal_as_machine_made_and_an_edit_makes_it_the_
     client.force_login(editor)
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     assert "machine-proposed — check and edit" in page
+    # The research and adjudicate pages' header says so too: once published it is the public headline.
+    research = client.get(reverse("admin:claims_claim_research", args=[claim.pk])).content.decode()
+    assert "(machine-proposed: the public page shows it as the headline" in research
 
     services.claim_edit(
         claim=claim, actor=editor, restatement="Jane Roe said the plant would cut 40 jobs in 2025."

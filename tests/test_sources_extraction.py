@@ -92,6 +92,16 @@ def test_without_a_published_time_tag_the_date_is_found_in_the_page():
     assert document.published_at == datetime(2024, 5, 2, tzinfo=UTC)
 
 
+def test_a_bare_year_in_the_text_is_not_taken_for_the_publication_date():
+    html = (
+        "<html><head><title>Jobs report</title></head><body><article><h1>Jobs report</h1>"
+        "<p>Unemployment fell to 3.5% in May, the ministry said on Tuesday.</p>"
+        "<p>Wages rose by 4.2% over the year, the fastest pace since 2008.</p></article></body></html>"
+    )
+    # htmldate alone reads "since 2008" as 1 January 2008.
+    assert extract_html(html).published_at is None
+
+
 BYLINE_PAGES = [  # markup next to an article paragraph, each reaching another branch of the author search
     '<div class="byline">By <time>today</time> Jane Roe</div>',
     '<span class="author-name">Jane Roe</span><div class="sidebar"><a rel="author">Bob Side</a></div>',

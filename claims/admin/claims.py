@@ -451,9 +451,10 @@ class ClaimAdmin(ScopedHistoryAdmin):
 
     @admin.display(description="assignee")
     def assignee_name(self, obj):
+        # Plain text, clipped in the list: the admin's link to a user's page answers 403 to non-superusers.
         if obj.assignee_id is None:
             return "—"
-        name = obj.assignee.get_username()
+        name = display.person(obj.assignee)
         return format_html('<span class="fc-clip" title="{}">{}</span>', name, name)
 
     @admin.display(description="article")
@@ -474,10 +475,6 @@ class ClaimAdmin(ScopedHistoryAdmin):
     @admin.display(description="span")
     def span(self, obj):
         return "—" if obj.span_start is None else f"{obj.span_start}–{obj.span_end}"
-
-    @admin.display(description="assignee")
-    def assignee_name(self, obj):
-        return display.person(obj.assignee)
 
     @admin.display(description="due", ordering="due_date")
     def due(self, obj):

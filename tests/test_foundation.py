@@ -207,6 +207,7 @@ def test_demo_setup_publishes_one_demonstration_check_that_the_public_list_shows
 
     call_command("demo_setup")
     published = Claim.objects.get(status=Claim.Status.PUBLISHED)
+    assert published.text.startswith("The Kremlin said") and published.claimant.name == "Kremlin"
     verdict = published.verdicts.get(state=Verdict.State.PUBLISHED)
     # Two people, as the workflow asks: the reviewer proposed, the editor approved.
     assert (verdict.author.username, verdict.approver.username) == ("reviewer", "editor")

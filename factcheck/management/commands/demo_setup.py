@@ -17,6 +17,7 @@ from django.db import transaction
 DEMO_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "demo" / "seed-article.html"
 DEMO_URL = "https://news.example/world/2025/05/07/xi-putin-red-square"
 
+DEMO_CLAIM_OPENING = "The Kremlin said"
 DEMO_VERDICT = {
     "rating": "unproven",
     "summary": "Demonstration verdict: this claim was not checked.",
@@ -77,10 +78,12 @@ class Command(BaseCommand):
         users = get_user_model().objects
         editor, reviewer = users.filter(username="editor").first(), users.filter(username="reviewer").first()
         rating = Rating.objects.filter(slug=DEMO_VERDICT["rating"]).first()
+        candidates = article.claims.filter(status=Claim.Status.CANDIDATE, claimant__isnull=False)
+        # A claim that reads on its own ("The Kremlin said that talks would focus on ..."), else the most
+        # check-worthy attributed one.
         claim = (
-            article.claims.filter(status=Claim.Status.CANDIDATE, claimant__isnull=False)
-            .order_by("-checkworthiness", "pk")
-            .first()
+            candidates.filter(text__startswith=DEMO_CLAIM_OPENING).first()
+            or candidates.order_by("-checkworthiness", "pk").first()
         )
         if None in (editor, reviewer, rating, claim):
             return None

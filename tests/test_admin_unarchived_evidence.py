@@ -34,6 +34,8 @@ def _unarchived(claim, **fields) -> Evidence:
     return Evidence.objects.create(claim=claim, source=SourceFactory(), **fields)
 
 
+# Committed for real, so the pull queued on commit runs in the request as it does in `make run`.
+@pytest.mark.django_db(transaction=True)
 def test_the_reviewer_adds_evidence_with_a_typed_excerpt_shown_as_typed(
     client, reviewer, settings, httpserver
 ):
@@ -52,7 +54,9 @@ def test_the_reviewer_adds_evidence_with_a_typed_excerpt_shown_as_typed(
         },
         follow=True,
     )
-    assert "Evidence added; its source is being archived." in _messages(response)
+    warned = " ".join(_messages(response))
+    assert "Evidence added, but its page could not be archived: Failed: " in warned
+    assert "Type or paste the excerpt" in warned
     evidence = claim.evidence.get(origin="added")
     assert (evidence.excerpt, evidence.excerpt_typed, evidence.snapshot) == (
         "Unemployment <b>4.2</b> per cent",

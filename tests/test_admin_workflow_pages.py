@@ -124,6 +124,8 @@ def test_correction_needs_a_public_note_and_supersedes_the_published_verdict(cli
     assert current.correction_note == "We misread the table." and current.supersedes.state == "corrected"
 
 
+# Committed for real, so the pull queued on commit runs in the request as it does in `make run`.
+@pytest.mark.django_db(transaction=True)
 def test_reviewer_adds_evidence_sets_stance_and_excerpt_and_proposes(client, reviewer, settings, httpserver):
     settings.FETCH_ALLOWED_PORTS = ["*"]
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
@@ -138,7 +140,8 @@ def test_reviewer_adds_evidence_sets_stance_and_excerpt_and_proposes(client, rev
     response = client.post(
         url, {"add_evidence": "1", "url": httpserver.url_for("/report"), "stance": "refutes"}, follow=True
     )
-    assert "Evidence added; its source is being archived." in _messages(response)
+    # As in `make run`: the pull queued on commit ran in the request, before the message.
+    assert "Evidence added; its page is archived." in _messages(response)
     evidence = claim.evidence.get()
     assert evidence.stance == "refutes"
     page = client.get(url).content.decode()

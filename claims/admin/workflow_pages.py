@@ -18,6 +18,8 @@ from claims.admin import claim_actions, display, forms, highlighting
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError
 from claims.models import Claim, Claimant, Evidence, Verdict
+from sources import failures
+from sources.models import Source
 
 STANCE_ORDER = ["supports", "refutes", "context", "unknown", "unrelated"]
 NO_CLAIMANT = "This claim has no claimant: set one before it can be published."
@@ -119,8 +121,29 @@ def _call(request, operation, success) -> bool:
     except DomainError as exc:
         report_domain_error(request, exc)
         return False
-    messages.success(request, success(result) if callable(success) else success)
+    text = success(result) if callable(success) else success
+    if text:  # a callable that reported the outcome itself returns None
+        messages.success(request, text)
     return True
+
+
+def _evidence_added(request, evidence: Evidence) -> str | None:
+    """Say where the evidence's archived copy stands (without a worker the pull ran in this request)."""
+    source = Source.objects.get(pk=evidence.source_id)
+    if failures.has_failed(source):
+        messages.warning(
+            request,
+            f"Evidence added, but its page could not be archived: {failures.state_text(source)}: "
+            f"{failures.plain_reason(source)} Type or paste the excerpt, or retry from the source's page.",
+        )
+        return None
+    if source.state == Source.State.OK:
+        return "Evidence added; its page is archived."
+    if failures.pulls_need_worker():
+        return (
+            "Evidence added; its page waits to be pulled (no worker runs here: Pull now on the source page)."
+        )
+    return "Evidence added; its page is being archived."
 
 
 def _claimant_context(request, claim: Claim) -> dict:
@@ -350,7 +373,7 @@ def _research_post(request, claim: Claim) -> None:
                 excerpt=data["excerpt"],
                 excerpt_typed=bool(data["excerpt"].strip()),
             ),
-            "Evidence added; its source is being archived.",
+            lambda evidence: _evidence_added(request, evidence),
         )
     elif "set_claimant" in request.POST:
         _set_claimant(request, claim)

@@ -93,6 +93,15 @@ def test_editor_creates_a_claim_from_a_selected_span_cut_from_the_stored_text(ed
     assert (claim.span_start, claim.span_end, claim.snapshot_id) == (18, 49, art.snapshot_id)
     assert (claim.status, claim.kind) == ("open", "numeric")
     assert response.redirect_chain[-1][0] == reverse("admin:claims_claim_change", args=[claim.pk])
+    # Accepted without a claimant: the editor hears now, not when publishing is refused.
+    shown = [str(m) for m in response.context["messages"]]
+    assert f"This claim has no claimant: set one before it can be published (#{claim.pk})." in shown
+
+
+def test_a_span_kept_as_a_candidate_brings_no_claimant_warning_yet(editor_client):
+    art = fx.article(TEXT)
+    response = _create_from_span(editor_client, art, span_start=17, span_end=50, kind="numeric")
+    assert not any("no claimant" in str(m) for m in response.context["messages"])
 
 
 def test_invalid_span_offsets_create_nothing_and_say_so(editor_client):

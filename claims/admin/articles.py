@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from claims import permissions, services
-from claims.admin import highlighting
+from claims.admin import actions, highlighting
 from claims.admin.article_submission import FIELDSETS, ArticleSubmissionForm
 from claims.admin.errors import report_domain_error
 from claims.errors import DomainError, InvalidInput
@@ -255,6 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
         messages.success(
             request, f"Claim created from characters {start}–{end} ({claim.get_status_display()})."
         )
+        actions.warn_without_claimant(request, [claim.pk])
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
 

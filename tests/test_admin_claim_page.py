@@ -87,6 +87,17 @@ def test_an_editor_accepts_a_candidate_from_the_claim_page(client, editor):
     assert response.redirect_chain[-1][0] == reverse("admin:claims_claim_change", args=[claim.pk])
     assert "Accepted: the claim is open for research." in _messages(response)
     assert Claim.objects.get(pk=claim.pk).status == "open"
+    assert not any("no claimant" in m for m in _messages(response))
+
+
+def test_accepting_a_claim_without_a_claimant_warns_and_still_accepts(client, editor):
+    claim = claim_in_status("candidate", editor=editor, claimant=None)
+    client.force_login(editor)
+    response = client.post(_act(claim, "accept"), {"accept-version": claim.version}, follow=True)
+    assert f"This claim has no claimant: set one before it can be published (#{claim.pk})." in _messages(
+        response
+    )
+    assert Claim.objects.get(pk=claim.pk).status == "open"
 
 
 def test_dismissing_without_a_reason_is_refused_with_a_message_and_changes_nothing(client, editor):

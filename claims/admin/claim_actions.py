@@ -128,5 +128,7 @@ def claim_action_view(model_admin, request, pk, name):
             report_domain_error(request, exc)
         else:
             messages.success(request, action.done.format(**data))
+            if name in ("accept", "assign"):
+                actions.warn_without_claimant(request, [claim.pk])
     page = "research" if request.POST.get("return_to") == "research" else "change"
     return HttpResponseRedirect(reverse(f"admin:claims_claim_{page}", args=[claim.pk]))

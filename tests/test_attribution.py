@@ -153,3 +153,33 @@ def test_the_model_is_loaded_once_per_process():
     from claims.detection.attribution import nlp
 
     assert nlp() is nlp()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The Harlow campaign countered that the senator had voted for the bill twice.", "Harlow campaign"),
+        ("Mayor Ines Ferreira voiced her support for a second rail line on Friday.", "Ines Ferreira"),
+        ("The Federal Health Board recommends two doses for everyone over 65.", "Federal Health Board"),
+    ],
+)
+def test_countering_voicing_and_recommending_name_their_speaker(sentence, speaker):
+    assert named([[sentence]]) == [speaker]
+
+
+def test_a_document_issued_by_a_named_body_is_that_bodys_statement():
+    assert named(
+        [
+            ["At least 40 people were injured, according to reports received by the Lakeside Red Cross."],
+            ["The guidance of the Northern Water Authority notes that wells must be tested yearly."],
+        ]
+    ) == ["Lakeside Red Cross", "Northern Water Authority"]
+
+
+def test_according_to_the_agency_is_the_agency_named_earlier_in_the_sentence():
+    assert named(
+        [
+            ["A team at the Marston Research Laboratory, part of ESPA, measured the plume."],
+            ["The moon is a key target of ESPA's search for life, according to the agency."],
+        ]
+    ) == [None, "ESPA"]

@@ -36,7 +36,7 @@ _SPEECH = {
 _STANCE = {
     "announce", "deny", "accuse", "reject", "claim", "confirm", "report", "dismiss", "vow", "pledge",
     "promise", "urge", "estimate", "reveal", "disclose", "allege", "condemn", "cite", "establish",
-    "predict", "complain", "charge", "contend", "argue",
+    "predict", "complain", "charge", "contend", "argue", "counter", "retort", "recommend", "voice",
 }
 _OPINION = {
     "think", "believe", "feel", "suggest", "fear", "expect", "doubt", "agree", "accept", "liken", "affirm",
@@ -52,7 +52,7 @@ _DOCUMENTS = {
     "affidavit", "statement", "release", "report", "filing", "complaint", "indictment", "lawsuit",
     "letter", "study", "paper", "survey", "document", "memo", "ruling", "order", "notice", "announcement",
     "post", "tweet", "website", "analysis", "audit", "review", "petition", "motion", "brief", "record",
-    "records", "data", "figures", "poll",
+    "records", "data", "figures", "poll", "manual", "handbook", "guideline", "guidance",
 }
 _ROLES = {
     "ambassador", "minister", "spokesman", "spokeswoman", "spokesperson", "president", "director",
@@ -81,6 +81,13 @@ _PLACE_WORDS = {
     "bridge", "airport", "station", "prison", "jail", "hall", "center", "centre", "valley", "mountain",
 }
 _FIGURES = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE"}
+_COURTESY = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
+_TITLES = {
+    "mayor", "governor", "senator", "president", "minister", "premier", "judge", "justice", "sheriff",
+    "chancellor", "commissioner", "superintendent", "inspector", "detective", "professor", "sen", "rep",
+    "gov", "gen", "col", "capt", "lt", "sgt", "cmdr", "adm", "rev", "king", "queen", "prince", "princess",
+    "pope", "lord", "lady",
+}
 # fmt: on
 _REPORTING = _SPEECH | _STANCE | _OPINION
 # What a document can do in news prose: "the affidavit said", "according to the release"; "the report
@@ -126,6 +133,7 @@ class _Found:
     written: str = ""  # the name as the sentence writes it, titles included ("Mr. Sussex")
     lemma: str = ""
     employer: str = ""  # for a role without a name: who the speaker works for ("Austria", "the UA")
+    antecedent: str = ""  # for "the agency": an organisation named earlier in the same sentence
 
 
 @dataclass
@@ -343,14 +351,40 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
             return _Found("name", surface, verb, position)
         return _Found("name", _org_phrase(head), verb, position, person=_titled(head))
     if lemma in _DOCUMENTS and lemma_of_verb in _DOCUMENT_VERBS:
-        issuer = next((c for c in head.children if c.dep_ == "poss"), None)
-        return _Found("document", _org_phrase(issuer) if issuer is not None else lower, verb, position)
+        issuer = _document_issuer(head)
+        return _Found("document", _org_phrase(issuer) if issuer is not None else lemma, verb, position)
     if lemma in _ORG_HEADS:
         bare = not any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in head.lefts)
-        return _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
+        found = _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
+        # "NASA's search ..., according to the agency": the antecedent may stand earlier in the sentence.
+        found.antecedent = _last_org_before(doc, head) if bare else ""
+        return found
     if lemma in _GROUPS:
         return _Found("group", head.text, verb, position, plural=True)
     return None
+
+
+def _document_issuer(head):
+    """Who issued a document: "the agency's report", "the manual of the Immigration Service", "reports
+    received by Amnesty", "a statement from the FAA"; None when the phrase does not say."""
+    poss = next((c for c in head.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        return poss
+    phrases = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "by", "from")]
+    for participle in (c for c in head.children if c.dep_ == "acl"):
+        phrases += [
+            c for c in participle.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "from")
+        ]
+    for phrase in phrases:
+        obj = next((c for c in phrase.children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.pos_ == "PROPN":
+            return obj
+    return None
+
+
+def _last_org_before(doc, head) -> str:
+    organisations = [e for e in doc.ents if e.label_ == "ORG" and e.end <= head.i]
+    return _strip_the(_strip_glued(organisations[-1])) if organisations else ""
 
 
 def _as_name(token):
@@ -372,6 +406,8 @@ class _NamedToken:
 
 def _person_in(doc, head) -> str | None:
     """The PERSON named by the subject: its own entity, or one in apposition or compound with it."""
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _ORG_HEADS - _ROLES:
+        return None  # "the Harlow campaign": the person named is who the organisation belongs to
     region = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "conj"))]
     for token in region:
         entity = _entity(doc, token)
@@ -415,7 +451,12 @@ def _place_like(name: str) -> bool:
 
 
 def _titled(head) -> bool:
-    return any(c.lower_.strip(".") in {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"} for c in head.lefts)
+    # "Mr Sussex", and a capitalised title before a name ("Mayor Ines Ferreira") that the NER took for
+    # a place: a person either way.
+    return any(
+        c.lower_.strip(".") in _COURTESY or (c.lower_.strip(".") in _TITLES and c.text[:1].isupper())
+        for c in head.lefts
+    )
 
 
 def _name_tokens(head) -> list:
@@ -641,8 +682,8 @@ def _claimant(found: _Found, state: _State, article: _Article, index: int) -> Cl
             return _register(state, _full_person(name, article, index) if person else name, person=person)
         return state.last_any
     if found.kind == "organisation":
-        # "according to the agency": the organisation named last before this sentence.
-        named = _nearest([(at, o) for at, o in article.orgs if at < index], index)
+        # "according to the agency": the organisation named last before these words.
+        named = found.antecedent or _nearest([(at, o) for at, o in article.orgs if at < index], index)
         return _register(state, named, person=False) if named else state.last_group
     if found.kind == "role":
         people = article.roles.get(found.role, set())

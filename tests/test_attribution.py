@@ -183,3 +183,26 @@ def test_according_to_the_agency_is_the_agency_named_earlier_in_the_sentence():
             ["The moon is a key target of ESPA's search for life, according to the agency."],
         ]
     ) == [None, "ESPA"]
+
+
+def test_a_spokesperson_speaks_for_the_organisation_just_spoken_of():
+    assert named(
+        [
+            ["The Acme Corporation reported a loss of $3 million."],
+            ["A spokesperson for the company said the plant would close in May."],
+            ["The Harbor Customs Service closed the port on Monday."],
+            ["A spokesperson who did not wish to be named because of agency policy said it never did."],
+        ]
+    ) == ["Acme Corporation", "Acme Corporation", None, "Harbor Customs Service"]
+
+
+def test_officials_of_a_named_organisation_are_the_organisation():
+    assert named([["Officials at the Federal Aviation Administration said the plane landed safely."]]) == [
+        "Federal Aviation Administration"
+    ]
+
+
+def test_a_surname_with_a_particle_is_kept_whole():
+    assert named([["Ursula von der Leyen said the bloc had spent 12 billion euros."]]) == [
+        "Ursula von der Leyen"
+    ]

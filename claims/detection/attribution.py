@@ -82,6 +82,9 @@ _PLACE_WORDS = {
 }
 _FIGURES = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE"}
 _COURTESY = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
+_PARTICLES = {
+    "von", "van", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "ter",
+}
 _TITLES = {
     "mayor", "governor", "senator", "president", "minister", "premier", "judge", "justice", "sheriff",
     "chancellor", "commissioner", "superintendent", "inspector", "detective", "professor", "sen", "rep",
@@ -90,6 +93,7 @@ _TITLES = {
 }
 # fmt: on
 _REPORTING = _SPEECH | _STANCE | _OPINION
+_SPEAKER_NOUNS = _ROLES | _GROUPS | _ORG_HEADS | _DOCUMENTS
 # What a document can do in news prose: "the affidavit said", "according to the release"; "the report
 # told a story" is no attribution.
 _DOCUMENT_VERBS = {
@@ -106,6 +110,7 @@ _DOCUMENT_VERBS = {
 }
 _OPEN_QUOTES = {"“", "«", "„"}
 _CLOSE_QUOTES = {"”", "»"}
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
 _PERSON_LABELS = {"PERSON"}
 _ORG_LABELS = {"ORG", "GPE", "NORP"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -280,7 +285,10 @@ def _subject(verb):
     if not subjects:
         return _word_before(verb)
     named = [s for s in subjects if s.pos_ == "PROPN"]
-    return (named or subjects)[-1]
+    # Two subjects is a misparse ("A spokesperson who ... because of agency policy said"): the one that
+    # can speak is the subject.
+    speakers = [s for s in subjects if s.lemma_.lower() in _SPEAKER_NOUNS]
+    return (named or speakers or subjects)[-1]
 
 
 def _word_before(verb):
@@ -339,7 +347,11 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
     if lemma in _ROLES and head.pos_ == "NOUN":
         # "Austria's interior minister": Austria employs the speaker; the article names them elsewhere.
         employer = _employer(head)
-        return _Found("role", employer or lemma, verb, position, person=True, role=lemma, employer=employer)
+        found = _Found("role", employer or lemma, verb, position, person=True, role=lemma, employer=employer)
+        if not employer and _employer_described(head):
+            # "a spokesperson for the company": the company named last before these words.
+            found.antecedent = _last_org_before(doc, head) or "?"
+        return found
     organisation = _entity(doc, head)
     if organisation is not None and organisation.label_ in _ORG_LABELS and head.pos_ == "PROPN":
         return _Found("name", _with_conjuncts(head), verb, position, role=_role_of(head, ""))
@@ -360,7 +372,19 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
         found.antecedent = _last_org_before(doc, head) if bare else ""
         return found
     if lemma in _GROUPS:
+        affiliation = _affiliation(head)
+        if affiliation is not None:  # "officials at the FAA said": the FAA speaks through them
+            return _Found("name", _org_phrase(affiliation), verb, position)
         return _Found("group", head.text, verb, position, plural=True)
+    return None
+
+
+def _affiliation(head):
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("at", "of", "from", "with"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "PROPN" and obj.ent_type_ == "ORG":
+                return obj
     return None
 
 
@@ -435,8 +459,14 @@ def _entity(doc, token):
 
 
 def _strip_glued(entity) -> str:
-    # The NER sometimes takes a place or a role into the name: "Massachusetts Joshua Levy".
+    # The NER sometimes takes a place or a role into the name: "Massachusetts Joshua Levy", and stops at
+    # a particle: "Ursula von der" + "Leyen".
     tokens = [t for t in entity if not t.is_punct or t.text in ".-'’"]
+    doc, end = entity.doc, entity.end
+    if entity.label_ in _PERSON_LABELS and tokens and tokens[-1].lower_ in _PARTICLES:
+        while end < len(doc) and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _PARTICLES):
+            tokens.append(doc[end])
+            end += 1
     while len(tokens) > 1 and (tokens[0].lower_.strip(".") in _ROLES):
         tokens = tokens[1:]
     return " ".join(t.text for t in tokens).strip()
@@ -516,6 +546,15 @@ def _employer(head) -> str:
             if obj is not None:
                 return _org_phrase(obj, acronym=False)
     return ""
+
+
+def _employer_described(head) -> bool:
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and obj.lemma_.lower() in _ORG_HEADS:
+                return True
+    return False
 
 
 def _role_of(head, person: str) -> str:
@@ -639,6 +678,7 @@ class _State:
     last_any: Claimant | None = None
     mentioned: Claimant | None = None  # the person named last, speaker or not
     subject: Claimant | None = None  # the previous sentence's subject, when it is a person quoting no one
+    org_subject: Claimant | None = None  # the previous sentence's subject, when it is a named organisation
 
 
 def _resolve(docs, found: list[_Found | None], article: _Article) -> list[Claimant | None]:
@@ -656,6 +696,7 @@ def _resolve(docs, found: list[_Found | None], article: _Article) -> list[Claima
         elif attribution is not None and attribution.kind == "group":
             state.last_group = claimant
         state.subject = _person_subject(doc, state, article, index) if attribution is None else None
+        state.org_subject = _org_subject(doc, state, claimant)
         named = _last_person_named(doc, article, index)
         if named and (claimant is None or not claimant.person):
             state.mentioned = _register(state, named, person=True)
@@ -691,7 +732,16 @@ def _claimant(found: _Found, state: _State, article: _Article, index: int) -> Cl
             return _register(state, next(iter(people)), person=True, role=found.role)
         # "a Kremlin spokesman said", nobody named as such: the organisation speaks.
         employer = found.employer
-        return _register(state, _full_org(employer, article, index), person=False) if employer else None
+        if employer:
+            return _register(state, _full_org(employer, article, index), person=False)
+        if found.antecedent:  # "a spokesperson for the company"
+            named = _nearest([(at, o) for at, o in article.orgs if at < index], index)
+            named = named if found.antecedent == "?" else found.antecedent
+            return _register(state, named, person=False) if named else None
+        if found.role in _SPOKES:
+            # "CBP did not accept. A spokesperson said ...": the organisation just spoken of.
+            return state.org_subject
+        return None
     full = _full_person(found.surface, article, index)
     aliases = (found.surface, found.written)
     if found.person or full != found.surface or any(name == full for _, name in article.people):
@@ -723,6 +773,16 @@ def _person_subject(doc, state: _State, article: _Article, index: int) -> Claima
         return None
     name = _person_in(doc, subject)
     return _register(state, _full_person(name, article, index), person=True) if name else None
+
+
+def _org_subject(doc, state: _State, claimant: Claimant | None) -> Claimant | None:
+    if claimant is not None and not claimant.person and not claimant.generic:
+        return claimant  # "the company said ...": its spokesperson speaks next
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+    if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ != "ORG":
+        return None
+    return _register(state, _strip_the(_org_phrase(subject)), person=False)
 
 
 def _last_person_named(doc, article: _Article, index: int) -> str | None:

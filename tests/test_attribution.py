@@ -206,3 +206,12 @@ def test_a_surname_with_a_particle_is_kept_whole():
     assert named([["Ursula von der Leyen said the bloc had spent 12 billion euros."]]) == [
         "Ursula von der Leyen"
     ]
+
+
+def test_a_finding_is_attributed_to_researchers_of_a_named_body_but_police_finding_a_body_is_no_statement():
+    assert named(
+        [
+            ["Researchers at Stanford University found that the drug cut deaths by 20%."],
+            ["Police found a body in the river on Monday."],
+        ]
+    ) == ["Stanford University", None]

@@ -108,6 +108,9 @@ _DOCUMENT_VERBS = {
     "report",
     "according",
 }
+# What a study or report does with its results; read as an attribution only with such a subject.
+_FINDING = {"find", "show"}
+_DOCUMENT_VERBS |= _FINDING
 _OPEN_QUOTES = {"“", "«", "„"}
 _CLOSE_QUOTES = {"”", "»"}
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
@@ -237,11 +240,13 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     verbs = [
         t
         for t in doc
-        if t.lemma_.lower() in _REPORTING and t.pos_ in ("VERB", "AUX", "ADJ") and not inside[t.i]
+        if t.lemma_.lower() in _REPORTING | _FINDING and t.pos_ in ("VERB", "AUX", "ADJ") and not inside[t.i]
     ]
     verbs.sort(key=_depth)
     for verb in verbs:
         subject = _subject(verb)
+        if verb.lemma_.lower() in _FINDING and not _reports_findings(subject):
+            continue
         found = None
         if subject is not None:
             position = "post" if subject.i > verb.i or _follows_clause(verb) else "pre"
@@ -255,6 +260,14 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     if according is not None:
         according.written = according.surface
     return according
+
+
+def _reports_findings(subject) -> bool:
+    # "The study found that ...", "researchers at Stanford found": not "police found a body".
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return False
+    lemma = subject.lemma_.lower()
+    return lemma in _DOCUMENTS or (lemma in _GROUPS and _affiliation(subject) is not None)
 
 
 def _written(head) -> str:

@@ -209,9 +209,8 @@ def test_a_surname_with_a_particle_is_kept_whole():
 
 
 def test_a_finding_is_attributed_to_researchers_of_a_named_body_but_police_finding_a_body_is_no_statement():
-    assert named(
-        [
-            ["Researchers at Stanford University found that the drug cut deaths by 20%."],
-            ["Police found a body in the river on Monday."],
-        ]
-    ) == ["Stanford University", None]
+    assert named([["Researchers at Stanford University found that the drug cut deaths by 20%."]]) == [
+        "Stanford University"
+    ]
+    attributions, _ = attribute(["Police found a body in the river on Monday."], [0])
+    assert attributions == [None]

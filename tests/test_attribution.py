@@ -214,3 +214,12 @@ def test_a_finding_is_attributed_to_researchers_of_a_named_body_but_police_findi
     ]
     attributions, _ = attribute(["Police found a body in the river on Monday."], [0])
     assert attributions == [None]
+
+
+def test_a_document_posted_by_a_person_is_theirs_and_an_office_keeps_its_owners_possessive():
+    assert named(
+        [
+            ["The tweet, posted by Rep. Ilhan Omar, said 500 children had been separated."],
+            ["The attorney general's office said 14 people were arrested."],
+        ]
+    ) == ["Ilhan Omar", "attorney general's office"]

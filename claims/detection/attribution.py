@@ -377,6 +377,9 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
         return _Found("name", _org_phrase(head), verb, position, person=_titled(head))
     if lemma in _DOCUMENTS and lemma_of_verb in _DOCUMENT_VERBS:
         issuer = _document_issuer(head)
+        person = _person_in(doc, issuer) if issuer is not None else None
+        if person is not None:  # "the tweet, posted by Rep. Ilhan Omar, said"
+            return _Found("name", person, verb, position, person=True)
         return _Found("document", _org_phrase(issuer) if issuer is not None else lemma, verb, position)
     if lemma in _ORG_HEADS:
         bare = not any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in head.lefts)
@@ -532,7 +535,12 @@ def _name_part(token) -> bool:
 
 def _org_phrase(head, *, acronym: bool = True) -> str:
     """The organisation a noun phrase names: its head with the words before it and "of"/"on" phrases."""
-    tokens = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case")]
+    # The possessive "'s" stays with its owner ("the attorney general's office"); other markers go.
+    tokens = [
+        t
+        for t in head.subtree
+        if t.i <= head.i and t.dep_ not in ("det", "punct") and (t.dep_ != "case" or t.head.dep_ == "poss")
+    ]
     if not acronym:  # "the Universities Association (UA)": the name without its acronym
         tokens = [t for t in tokens if t.dep_ != "appos" and t.head.dep_ != "appos"]
     tokens = [t for t in tokens if not (t.dep_ == "poss" and t.pos_ == "PRON")]

@@ -153,3 +153,73 @@ def test_the_model_is_loaded_once_per_process():
     from claims.detection.attribution import nlp
 
     assert nlp() is nlp()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The Harlow campaign countered that the senator had voted for the bill twice.", "Harlow campaign"),
+        ("Mayor Ines Ferreira voiced her support for a second rail line on Friday.", "Ines Ferreira"),
+        ("The Federal Health Board recommends two doses for everyone over 65.", "Federal Health Board"),
+    ],
+)
+def test_countering_voicing_and_recommending_name_their_speaker(sentence, speaker):
+    assert named([[sentence]]) == [speaker]
+
+
+def test_a_document_issued_by_a_named_body_is_that_bodys_statement():
+    assert named(
+        [
+            ["At least 40 people were injured, according to reports received by the Lakeside Red Cross."],
+            ["The guidance of the Northern Water Authority notes that wells must be tested yearly."],
+        ]
+    ) == ["Lakeside Red Cross", "Northern Water Authority"]
+
+
+def test_according_to_the_agency_is_the_agency_named_earlier_in_the_sentence():
+    assert named(
+        [
+            ["A team at the Marston Research Laboratory, part of ESPA, measured the plume."],
+            ["The moon is a key target of ESPA's search for life, according to the agency."],
+        ]
+    ) == [None, "ESPA"]
+
+
+def test_a_spokesperson_speaks_for_the_organisation_just_spoken_of():
+    assert named(
+        [
+            ["The Acme Corporation reported a loss of $3 million."],
+            ["A spokesperson for the company said the plant would close in May."],
+            ["The Harbor Customs Service closed the port on Monday."],
+            ["A spokesperson who did not wish to be named because of agency policy said it never did."],
+        ]
+    ) == ["Acme Corporation", "Acme Corporation", None, "Harbor Customs Service"]
+
+
+def test_officials_of_a_named_organisation_are_the_organisation():
+    assert named([["Officials at the Federal Aviation Administration said the plane landed safely."]]) == [
+        "Federal Aviation Administration"
+    ]
+
+
+def test_a_surname_with_a_particle_is_kept_whole():
+    assert named([["Ursula von der Leyen said the bloc had spent 12 billion euros."]]) == [
+        "Ursula von der Leyen"
+    ]
+
+
+def test_a_finding_is_attributed_to_researchers_of_a_named_body_but_police_finding_a_body_is_no_statement():
+    assert named([["Researchers at Stanford University found that the drug cut deaths by 20%."]]) == [
+        "Stanford University"
+    ]
+    attributions, _ = attribute(["Police found a body in the river on Monday."], [0])
+    assert attributions == [None]
+
+
+def test_a_document_posted_by_a_person_is_theirs_and_an_office_keeps_its_owners_possessive():
+    assert named(
+        [
+            ["The tweet, posted by Rep. Ilhan Omar, said 500 children had been separated."],
+            ["The attorney general's office said 14 people were arrested."],
+        ]
+    ) == ["Ilhan Omar", "attorney general's office"]

@@ -36,7 +36,7 @@ _SPEECH = {
 _STANCE = {
     "announce", "deny", "accuse", "reject", "claim", "confirm", "report", "dismiss", "vow", "pledge",
     "promise", "urge", "estimate", "reveal", "disclose", "allege", "condemn", "cite", "establish",
-    "predict", "complain", "charge", "contend", "argue",
+    "predict", "complain", "charge", "contend", "argue", "counter", "retort", "recommend", "voice",
 }
 _OPINION = {
     "think", "believe", "feel", "suggest", "fear", "expect", "doubt", "agree", "accept", "liken", "affirm",
@@ -52,7 +52,7 @@ _DOCUMENTS = {
     "affidavit", "statement", "release", "report", "filing", "complaint", "indictment", "lawsuit",
     "letter", "study", "paper", "survey", "document", "memo", "ruling", "order", "notice", "announcement",
     "post", "tweet", "website", "analysis", "audit", "review", "petition", "motion", "brief", "record",
-    "records", "data", "figures", "poll",
+    "records", "data", "figures", "poll", "manual", "handbook", "guideline", "guidance",
 }
 _ROLES = {
     "ambassador", "minister", "spokesman", "spokeswoman", "spokesperson", "president", "director",
@@ -81,8 +81,19 @@ _PLACE_WORDS = {
     "bridge", "airport", "station", "prison", "jail", "hall", "center", "centre", "valley", "mountain",
 }
 _FIGURES = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE"}
+_COURTESY = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
+_PARTICLES = {
+    "von", "van", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "ter",
+}
+_TITLES = {
+    "mayor", "governor", "senator", "president", "minister", "premier", "judge", "justice", "sheriff",
+    "chancellor", "commissioner", "superintendent", "inspector", "detective", "professor", "sen", "rep",
+    "gov", "gen", "col", "capt", "lt", "sgt", "cmdr", "adm", "rev", "king", "queen", "prince", "princess",
+    "pope", "lord", "lady",
+}
 # fmt: on
 _REPORTING = _SPEECH | _STANCE | _OPINION
+_SPEAKER_NOUNS = _ROLES | _GROUPS | _ORG_HEADS | _DOCUMENTS
 # What a document can do in news prose: "the affidavit said", "according to the release"; "the report
 # told a story" is no attribution.
 _DOCUMENT_VERBS = {
@@ -97,8 +108,12 @@ _DOCUMENT_VERBS = {
     "report",
     "according",
 }
+# What a study or report does with its results; read as an attribution only with such a subject.
+_FINDING = {"find", "show"}
+_DOCUMENT_VERBS |= _FINDING
 _OPEN_QUOTES = {"“", "«", "„"}
 _CLOSE_QUOTES = {"”", "»"}
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
 _PERSON_LABELS = {"PERSON"}
 _ORG_LABELS = {"ORG", "GPE", "NORP"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -126,6 +141,7 @@ class _Found:
     written: str = ""  # the name as the sentence writes it, titles included ("Mr. Sussex")
     lemma: str = ""
     employer: str = ""  # for a role without a name: who the speaker works for ("Austria", "the UA")
+    antecedent: str = ""  # for "the agency": an organisation named earlier in the same sentence
 
 
 @dataclass
@@ -224,11 +240,13 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     verbs = [
         t
         for t in doc
-        if t.lemma_.lower() in _REPORTING and t.pos_ in ("VERB", "AUX", "ADJ") and not inside[t.i]
+        if t.lemma_.lower() in _REPORTING | _FINDING and t.pos_ in ("VERB", "AUX", "ADJ") and not inside[t.i]
     ]
     verbs.sort(key=_depth)
     for verb in verbs:
         subject = _subject(verb)
+        if verb.lemma_.lower() in _FINDING and not _reports_findings(subject):
+            continue
         found = None
         if subject is not None:
             position = "post" if subject.i > verb.i or _follows_clause(verb) else "pre"
@@ -242,6 +260,14 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     if according is not None:
         according.written = according.surface
     return according
+
+
+def _reports_findings(subject) -> bool:
+    # "The study found that ...", "researchers at Stanford found": not "police found a body".
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return False
+    lemma = subject.lemma_.lower()
+    return lemma in _DOCUMENTS or (lemma in _GROUPS and _affiliation(subject) is not None)
 
 
 def _written(head) -> str:
@@ -272,7 +298,10 @@ def _subject(verb):
     if not subjects:
         return _word_before(verb)
     named = [s for s in subjects if s.pos_ == "PROPN"]
-    return (named or subjects)[-1]
+    # Two subjects is a misparse ("A spokesperson who ... because of agency policy said"): the one that
+    # can speak is the subject.
+    speakers = [s for s in subjects if s.lemma_.lower() in _SPEAKER_NOUNS]
+    return (named or speakers or subjects)[-1]
 
 
 def _word_before(verb):
@@ -331,7 +360,11 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
     if lemma in _ROLES and head.pos_ == "NOUN":
         # "Austria's interior minister": Austria employs the speaker; the article names them elsewhere.
         employer = _employer(head)
-        return _Found("role", employer or lemma, verb, position, person=True, role=lemma, employer=employer)
+        found = _Found("role", employer or lemma, verb, position, person=True, role=lemma, employer=employer)
+        if not employer and _employer_described(head):
+            # "a spokesperson for the company": the company named last before these words.
+            found.antecedent = _last_org_before(doc, head) or "?"
+        return found
     organisation = _entity(doc, head)
     if organisation is not None and organisation.label_ in _ORG_LABELS and head.pos_ == "PROPN":
         return _Found("name", _with_conjuncts(head), verb, position, role=_role_of(head, ""))
@@ -343,14 +376,55 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
             return _Found("name", surface, verb, position)
         return _Found("name", _org_phrase(head), verb, position, person=_titled(head))
     if lemma in _DOCUMENTS and lemma_of_verb in _DOCUMENT_VERBS:
-        issuer = next((c for c in head.children if c.dep_ == "poss"), None)
-        return _Found("document", _org_phrase(issuer) if issuer is not None else lower, verb, position)
+        issuer = _document_issuer(head)
+        person = _person_in(doc, issuer) if issuer is not None else None
+        if person is not None:  # "the tweet, posted by Rep. Ilhan Omar, said"
+            return _Found("name", person, verb, position, person=True)
+        return _Found("document", _org_phrase(issuer) if issuer is not None else lemma, verb, position)
     if lemma in _ORG_HEADS:
         bare = not any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in head.lefts)
-        return _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
+        found = _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
+        # "NASA's search ..., according to the agency": the antecedent may stand earlier in the sentence.
+        found.antecedent = _last_org_before(doc, head) if bare else ""
+        return found
     if lemma in _GROUPS:
+        affiliation = _affiliation(head)
+        if affiliation is not None:  # "officials at the FAA said": the FAA speaks through them
+            return _Found("name", _org_phrase(affiliation), verb, position)
         return _Found("group", head.text, verb, position, plural=True)
     return None
+
+
+def _affiliation(head):
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("at", "of", "from", "with"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "PROPN" and obj.ent_type_ == "ORG":
+                return obj
+    return None
+
+
+def _document_issuer(head):
+    """Who issued a document: "the agency's report", "the manual of the Immigration Service", "reports
+    received by Amnesty", "a statement from the FAA"; None when the phrase does not say."""
+    poss = next((c for c in head.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        return poss
+    phrases = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "by", "from")]
+    for participle in (c for c in head.children if c.dep_ == "acl"):
+        phrases += [
+            c for c in participle.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "from")
+        ]
+    for phrase in phrases:
+        obj = next((c for c in phrase.children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.pos_ == "PROPN":
+            return obj
+    return None
+
+
+def _last_org_before(doc, head) -> str:
+    organisations = [e for e in doc.ents if e.label_ == "ORG" and e.end <= head.i]
+    return _strip_the(_strip_glued(organisations[-1])) if organisations else ""
 
 
 def _as_name(token):
@@ -372,6 +446,8 @@ class _NamedToken:
 
 def _person_in(doc, head) -> str | None:
     """The PERSON named by the subject: its own entity, or one in apposition or compound with it."""
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _ORG_HEADS - _ROLES:
+        return None  # "the Harlow campaign": the person named is who the organisation belongs to
     region = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "conj"))]
     for token in region:
         entity = _entity(doc, token)
@@ -399,8 +475,14 @@ def _entity(doc, token):
 
 
 def _strip_glued(entity) -> str:
-    # The NER sometimes takes a place or a role into the name: "Massachusetts Joshua Levy".
+    # The NER sometimes takes a place or a role into the name: "Massachusetts Joshua Levy", and stops at
+    # a particle: "Ursula von der" + "Leyen".
     tokens = [t for t in entity if not t.is_punct or t.text in ".-'’"]
+    doc, end = entity.doc, entity.end
+    if entity.label_ in _PERSON_LABELS and tokens and tokens[-1].lower_ in _PARTICLES:
+        while end < len(doc) and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _PARTICLES):
+            tokens.append(doc[end])
+            end += 1
     while len(tokens) > 1 and (tokens[0].lower_.strip(".") in _ROLES):
         tokens = tokens[1:]
     return " ".join(t.text for t in tokens).strip()
@@ -415,7 +497,12 @@ def _place_like(name: str) -> bool:
 
 
 def _titled(head) -> bool:
-    return any(c.lower_.strip(".") in {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"} for c in head.lefts)
+    # "Mr Sussex", and a capitalised title before a name ("Mayor Ines Ferreira") that the NER took for
+    # a place: a person either way.
+    return any(
+        c.lower_.strip(".") in _COURTESY or (c.lower_.strip(".") in _TITLES and c.text[:1].isupper())
+        for c in head.lefts
+    )
 
 
 def _name_tokens(head) -> list:
@@ -448,7 +535,12 @@ def _name_part(token) -> bool:
 
 def _org_phrase(head, *, acronym: bool = True) -> str:
     """The organisation a noun phrase names: its head with the words before it and "of"/"on" phrases."""
-    tokens = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case")]
+    # The possessive "'s" stays with its owner ("the attorney general's office"); other markers go.
+    tokens = [
+        t
+        for t in head.subtree
+        if t.i <= head.i and t.dep_ not in ("det", "punct") and (t.dep_ != "case" or t.head.dep_ == "poss")
+    ]
     if not acronym:  # "the Universities Association (UA)": the name without its acronym
         tokens = [t for t in tokens if t.dep_ != "appos" and t.head.dep_ != "appos"]
     tokens = [t for t in tokens if not (t.dep_ == "poss" and t.pos_ == "PRON")]
@@ -475,6 +567,15 @@ def _employer(head) -> str:
             if obj is not None:
                 return _org_phrase(obj, acronym=False)
     return ""
+
+
+def _employer_described(head) -> bool:
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and obj.lemma_.lower() in _ORG_HEADS:
+                return True
+    return False
 
 
 def _role_of(head, person: str) -> str:
@@ -598,6 +699,7 @@ class _State:
     last_any: Claimant | None = None
     mentioned: Claimant | None = None  # the person named last, speaker or not
     subject: Claimant | None = None  # the previous sentence's subject, when it is a person quoting no one
+    org_subject: Claimant | None = None  # the previous sentence's subject, when it is a named organisation
 
 
 def _resolve(docs, found: list[_Found | None], article: _Article) -> list[Claimant | None]:
@@ -615,6 +717,7 @@ def _resolve(docs, found: list[_Found | None], article: _Article) -> list[Claima
         elif attribution is not None and attribution.kind == "group":
             state.last_group = claimant
         state.subject = _person_subject(doc, state, article, index) if attribution is None else None
+        state.org_subject = _org_subject(doc, state, claimant)
         named = _last_person_named(doc, article, index)
         if named and (claimant is None or not claimant.person):
             state.mentioned = _register(state, named, person=True)
@@ -641,8 +744,8 @@ def _claimant(found: _Found, state: _State, article: _Article, index: int) -> Cl
             return _register(state, _full_person(name, article, index) if person else name, person=person)
         return state.last_any
     if found.kind == "organisation":
-        # "according to the agency": the organisation named last before this sentence.
-        named = _nearest([(at, o) for at, o in article.orgs if at < index], index)
+        # "according to the agency": the organisation named last before these words.
+        named = found.antecedent or _nearest([(at, o) for at, o in article.orgs if at < index], index)
         return _register(state, named, person=False) if named else state.last_group
     if found.kind == "role":
         people = article.roles.get(found.role, set())
@@ -650,7 +753,16 @@ def _claimant(found: _Found, state: _State, article: _Article, index: int) -> Cl
             return _register(state, next(iter(people)), person=True, role=found.role)
         # "a Kremlin spokesman said", nobody named as such: the organisation speaks.
         employer = found.employer
-        return _register(state, _full_org(employer, article, index), person=False) if employer else None
+        if employer:
+            return _register(state, _full_org(employer, article, index), person=False)
+        if found.antecedent:  # "a spokesperson for the company"
+            named = _nearest([(at, o) for at, o in article.orgs if at < index], index)
+            named = named if found.antecedent == "?" else found.antecedent
+            return _register(state, named, person=False) if named else None
+        if found.role in _SPOKES:
+            # "CBP did not accept. A spokesperson said ...": the organisation just spoken of.
+            return state.org_subject
+        return None
     full = _full_person(found.surface, article, index)
     aliases = (found.surface, found.written)
     if found.person or full != found.surface or any(name == full for _, name in article.people):
@@ -682,6 +794,16 @@ def _person_subject(doc, state: _State, article: _Article, index: int) -> Claima
         return None
     name = _person_in(doc, subject)
     return _register(state, _full_person(name, article, index), person=True) if name else None
+
+
+def _org_subject(doc, state: _State, claimant: Claimant | None) -> Claimant | None:
+    if claimant is not None and not claimant.person and not claimant.generic:
+        return claimant  # "the company said ...": its spokesperson speaks next
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+    if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ != "ORG":
+        return None
+    return _register(state, _strip_the(_org_phrase(subject)), person=False)
 
 
 def _last_person_named(doc, article: _Article, index: int) -> str | None:

@@ -29,7 +29,15 @@ from pathlib import Path
 from sources.documents import Document
 
 LABELS = ("0", "1", "L")
-SPLITS = ("dev", "test", "seed")
+SPLITS = ("dev", "dev2", "test", "seed")
+# What ``evaluate_detection --split`` may name: a split, or a group of them (the seed is reported apart).
+SPLIT_CHOICES = {
+    "dev": ("dev",),
+    "dev2": ("dev2",),
+    "held-in": ("dev", "dev2"),
+    "test": ("test",),
+    "all": ("dev", "dev2", "test"),
+}
 SEED_PAGE = "seed-article.html"
 SEED_PATH = Path(__file__).resolve().parents[1] / "demo" / SEED_PAGE
 DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "bench" / "labels" / "news_checkworthiness.tsv"

@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.checkworthiness import MODELS, ModelUnavailable, load_scorer
 from claims.detection import detect_claims
-from claims.detection.evaluation import DEFAULT_LABELS, SEED_PAGE, LabelsError, evaluate, read_labels
+from claims.detection.evaluation import (
+    DEFAULT_LABELS,
+    SEED_PAGE,
+    SPLIT_CHOICES,
+    LabelsError,
+    evaluate,
+    read_labels,
+)
 from sources.extraction import extract_html
 
 
@@ -24,7 +31,12 @@ class Command(BaseCommand):
             required=True,
             help="shared articles directory (pages/, scrapinghub/html/), e.g. ../shared/data/articles",
         )
-        parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+        parser.add_argument(
+            "--split",
+            choices=tuple(SPLIT_CHOICES),
+            default="dev",
+            help="dev, dev2 (both tuned on), held-in (dev + dev2), test (report only), all",
+        )
         parser.add_argument("--labels", default=str(DEFAULT_LABELS), help="labels TSV (default: the repo's)")
         parser.add_argument(
             "--model", default=None, help=f"scorer: {', '.join(MODELS)} (default: CHECKWORTHINESS_MODEL)"
@@ -48,7 +60,7 @@ class Command(BaseCommand):
         except (OSError, KeyError) as exc:
             raise CommandError(f"the {name} model file cannot be loaded ({exc}); retrain it") from exc
         split = options["split"]
-        chosen = [r for r in rows if r.page != SEED_PAGE and (split == "all" or r.split == split)]
+        chosen = [r for r in rows if r.page != SEED_PAGE and r.split in SPLIT_CHOICES[split]]
         seed = [r for r in rows if r.page == SEED_PAGE]
         if not chosen:
             raise CommandError(f"no labelled pages in split {split!r} of {options['labels']}")

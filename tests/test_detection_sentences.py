@@ -152,6 +152,26 @@ def test_everything_after_a_paywall_line_is_boilerplate():
     assert roles["— Local news from our communities"] == "boilerplate"
 
 
+def test_a_list_of_other_stories_run_into_the_last_paragraph_is_boilerplate_to_the_end():
+    text = (
+        "The ministry said 120 protesters were killed in three days.\n"
+        "Witnesses said snipers fired into the crowds. \u00a0Top stories The House voted on Tuesday to "
+        "recognise the genocide. A French actor died on 19 September at the age of 96, Figaro reports.\n"
+        "Partner news | Armenia was the most popular spot for Russian travellers in 2019."
+    )
+    roles = roles_of(text)
+    assert roles["The ministry said 120 protesters were killed in three days."] == "body"
+    assert roles["Witnesses said snipers fired into the crowds."] == "body"
+    assert roles["Top stories The House voted on Tuesday to recognise the genocide."] == "boilerplate"
+    assert roles["A French actor died on 19 September at the age of 96, Figaro reports."] == "boilerplate"
+    assert all(role == "boilerplate" for piece, role in roles.items() if piece.startswith("Partner news"))
+
+
+def test_top_stories_inside_a_sentence_of_reporting_is_not_a_heading():
+    roles = roles_of("The top stories of the year were chosen by 1,200 readers, the paper said.")
+    assert set(roles.values()) == {"body"}
+
+
 def test_a_byline_or_sign_off_inside_a_paragraph_is_split_off_as_a_byline():
     text = (
         "Agents found 475 pounds of cocaine in Fajardo on Sunday, officials said. By U.S. CUSTOMS AND BORDER "

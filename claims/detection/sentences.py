@@ -11,6 +11,7 @@ offsets always refer to the original text, so ``text[start:end]`` is exactly wha
 """
 
 import bisect
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -146,6 +147,15 @@ _PAYWALL = re.compile(
     r"\b(?:to view the full story|for the full (?:story|article)|to continue reading|"
     r"subscribe to (?:read|continue|see))\b"
 )
+# The heading of a list of other stories, alone or run into its first teaser by the extractor ("Top stories
+# The House of Representatives voted ...", "Partner news | Armenia named ..."), matched on the original
+# line (a capital or a separator after it): from there to the end, the page lists other articles.
+_OTHER_STORIES = re.compile(
+    r"^(?:top stories|related stories|more stories|other stories|partner news|most read|most popular|"
+    r"you may also like|recommended for you|more from [\w ]{1,30}?|latest news)"
+    r"(?:\s*[:|]|\s*$|\s+(?=[A-Z]))",
+    re.IGNORECASE,
+)
 # A sentence-sized byline or sign-off inside a paragraph: "By U.S. CUSTOMS AND BORDER PROTECTION",
 # "Max Lee, KBS World Radio News.", "(BA)".
 _INLINE_BYLINE = re.compile(
@@ -238,13 +248,20 @@ def segment(
     points = glue_points(text, link_spans)
     language = language if re.fullmatch(r"[a-z]{2,3}", language or "") else "en"
     pieces: list[Piece] = []
-    paywalled = False
+    paywalled = False  # past a paywall notice or the heading of other stories: the rest is not the article
     for paragraph, (start, end) in enumerate(_paragraphs(text)):
         line = text[start:end]
+        paywalled = paywalled or bool(_OTHER_STORIES.match(line))
         role = "boilerplate" if paywalled else _line_role(line, title=title, byline=byline)
         paywalled = paywalled or bool(_PAYWALL.search(fold(line)))
         if role == "body":
-            pieces.extend(_body_pieces(text, start, end, paragraph, points, language))
+            body = _body_pieces(text, start, end, paragraph, points, language)
+            # The extractor may run the list of other stories into the article's last paragraph.
+            cut = next((i for i, p in enumerate(body) if _OTHER_STORIES.match(p.clean.strip())), None)
+            if cut is not None:
+                body[cut:] = [dataclasses.replace(p, role="boilerplate") for p in body[cut:]]
+                paywalled = True
+            pieces.extend(body)
         elif role == "caption":
             pieces.extend(_caption_pieces(text, start, end, paragraph, points))
         else:

@@ -266,3 +266,14 @@ def test_reporting_that_mentions_subscriptions_quotes_or_parentheses_stays_body(
     ]
     roles = roles_of("\n".join(lines))
     assert {line: roles[line] for line in lines} == dict.fromkeys(lines, "body")
+
+
+def test_a_headline_glued_to_its_time_stamp_is_boilerplate_but_the_story_after_it_is_not():
+    roles = roles_of(
+        "Over 100 protesters killed in unrest November 20, 2019 - 11:28 AMT NewsDesk. "
+        "Amnesty International said at least 106 protesters were killed in 21 cities."
+    )
+    assert (
+        roles["Over 100 protesters killed in unrest November 20, 2019 - 11:28 AMT NewsDesk."] == "boilerplate"
+    )
+    assert roles["Amnesty International said at least 106 protesters were killed in 21 cities."] == "body"

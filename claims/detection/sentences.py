@@ -110,6 +110,10 @@ _BOILERPLATE = re.compile(
     r"|^(?:doi:|https?://doi\.org/)"
     r"|^(?:19|20)\d\d;\s*\d+(?:\(\d+\))?:\s*\d+(?:\s*[-–]\s*\d+)?\.?$|^\[\d{1,3}\]\s"
     r"|^(?:[—–-]\s*)?(?:video|gallery|slideshow)\s*:"
+    # A page's time stamp ending a line or sentence, alone or glued to its headline: "... unrest November
+    # 20, 2019 - 11:28 AMT PanARMENIAN." (at the end only: a one-line page starts with its stamp).
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, (?:19|20)\d\d\s*[-–—|]\s*"
+    r"\d{1,2}:\d\d\b.{0,40}$"
 )
 # A related-article link with its outlet: "Pandemic has exposed Britain's reality (The Guardian)"; on the
 # text itself, since the outlet is a name.

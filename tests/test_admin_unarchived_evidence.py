@@ -56,7 +56,7 @@ def test_the_reviewer_adds_evidence_with_a_typed_excerpt_shown_as_typed(
     )
     warned = " ".join(_messages(response))
     assert "Evidence added, but its page could not be archived: Failed: " in warned
-    assert "Type or paste the excerpt" in warned
+    assert "The excerpt you typed is kept, marked as typed." in warned
     evidence = claim.evidence.get(origin="added")
     assert (evidence.excerpt, evidence.excerpt_typed, evidence.snapshot) == (
         "Unemployment <b>4.2</b> per cent",
@@ -69,6 +69,22 @@ def test_the_reviewer_adds_evidence_with_a_typed_excerpt_shown_as_typed(
         '<blockquote class="fc-typed-excerpt">Unemployment &lt;b&gt;4.2&lt;/b&gt; per cent</blockquote>'
         in page
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_evidence_whose_host_is_unknown_says_the_retry_waits_for_one(client, reviewer):
+    claim = claim_in_status("researching", reviewer=reviewer)
+    client.force_login(reviewer)
+    response = client.post(
+        _url("research", claim),
+        {"add_evidence": "1", "url": "http://nonexistent.invalid/report", "stance": "supports"},
+        follow=True,
+    )
+    warned = " ".join(_messages(response))
+    assert "Evidence added, but its page could not be archived: Failed (retrying at " in warned
+    assert "The site's name could not be found" in warned
+    assert "Type or paste the excerpt from the page." in warned
+    assert "No worker runs here, so the retry waits for one; Retry now on the source's page" in warned
 
 
 def test_the_typed_excerpt_box_is_offered_only_without_archived_text_and_edits_it(client, reviewer):

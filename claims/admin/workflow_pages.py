@@ -131,10 +131,18 @@ def _evidence_added(request, evidence: Evidence) -> str | None:
     """Say where the evidence's archived copy stands (without a worker the pull ran in this request)."""
     source = Source.objects.get(pk=evidence.source_id)
     if failures.has_failed(source):
+        retry = "Retry now on the source's page pulls it again."
+        if source.state == Source.State.RETRYING and failures.pulls_need_worker():
+            retry = "No worker runs here, so the retry waits for one; " + retry
+        excerpt = (
+            "The excerpt you typed is kept, marked as typed."
+            if evidence.excerpt_typed
+            else "Type or paste the excerpt from the page."
+        )
         messages.warning(
             request,
             f"Evidence added, but its page could not be archived: {failures.state_text(source)}: "
-            f"{failures.plain_reason(source)} Type or paste the excerpt, or retry from the source's page.",
+            f"{failures.plain_reason(source)} {excerpt} {retry}",
         )
         return None
     if source.state == Source.State.OK:

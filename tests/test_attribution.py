@@ -223,3 +223,17 @@ def test_a_document_posted_by_a_person_is_theirs_and_an_office_keeps_its_owners_
             ["The attorney general's office said 14 people were arrested."],
         ]
     ) == ["Ilhan Omar", "attorney general's office"]
+
+
+def test_a_lowercase_word_the_ner_glued_before_a_surname_is_not_part_of_the_name():
+    # The small model tags "rang Hale" as one PERSON; the surname must still resolve to Martin Hale.
+    assert (
+        named(
+            [
+                ["Martin Hale of Leeds wrote in a case study published on Monday that he could not walk."],
+                ["Kerr picked up the phone and rang Hale."],
+                ["However, Hale told Kerr he did not own any birds."],
+            ]
+        )[2]
+        == "Martin Hale"
+    )

@@ -483,7 +483,12 @@ def _strip_glued(entity) -> str:
         while end < len(doc) and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _PARTICLES):
             tokens.append(doc[end])
             end += 1
-    while len(tokens) > 1 and (tokens[0].lower_.strip(".") in _ROLES):
+    # A lowercase word before a name is a verb or noun the NER took in ("... and rang Taylor"); a
+    # particle ("de Blasio") is part of the name.
+    while len(tokens) > 1 and (
+        tokens[0].lower_.strip(".") in _ROLES
+        or (tokens[0].text[:1].islower() and tokens[0].lower_ not in _PARTICLES)
+    ):
         tokens = tokens[1:]
     return " ".join(t.text for t in tokens).strip()
 

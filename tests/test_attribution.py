@@ -237,3 +237,16 @@ def test_a_lowercase_word_the_ner_glued_before_a_surname_is_not_part_of_the_name
         )[2]
         == "Martin Hale"
     )
+
+
+def test_a_name_the_parser_hangs_on_the_organisation_after_a_role_is_the_roles_holder():
+    # Parsed as "Authority, Lena Morris" in apposition: an organisation is not a person, the role is.
+    assert named(
+        [
+            [
+                "Chief Executive Officer (Acting) of the Belize Special Economic Zone Authority, Lena Morris, "
+                "added that two particularly exciting events will be taking place on days one and four of "
+                "the conference."
+            ]
+        ]
+    ) == ["Lena Morris"]

@@ -449,6 +449,12 @@ def _person_in(doc, head) -> str | None:
     if head.pos_ == "NOUN" and head.lemma_.lower() in _ORG_HEADS - _ROLES:
         return None  # "the Harlow campaign": the person named is who the organisation belongs to
     region = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "conj"))]
+    if head.lemma_.lower() in _ROLES:
+        # "Chief Executive of the Zone Authority, Gary Scott, added": the parser hangs the name in
+        # apposition on the organisation, but an organisation is not a person: the name is the role's.
+        for prep in (c for c in head.children if c.dep_ == "prep"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                region += [c for c in obj.children if c.dep_ == "appos"]
     for token in region:
         entity = _entity(doc, token)
         if entity is not None and entity.label_ in _PERSON_LABELS:

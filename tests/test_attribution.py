@@ -244,9 +244,9 @@ def test_a_name_the_parser_hangs_on_the_organisation_after_a_role_is_the_roles_h
     assert named(
         [
             [
-                "Chief Executive Officer (Acting) of the Belize Special Economic Zone Authority, Lena Morris, "
-                "added that two particularly exciting events will be taking place on days one and four of "
-                "the conference."
+                "Chief Executive Officer (Acting) of the Belize Special Economic Zone Authority, "
+                "Lena Morris, added that two particularly exciting events will be taking place on days "
+                "one and four of the conference."
             ]
         ]
     ) == ["Lena Morris"]

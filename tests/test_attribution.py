@@ -250,3 +250,16 @@ def test_a_name_the_parser_hangs_on_the_organisation_after_a_role_is_the_roles_h
             ]
         ]
     ) == ["Lena Morris"]
+
+
+def test_who_is_said_to_have_done_something_is_not_the_speaker_but_the_agent_of_a_passive_is():
+    assert named(
+        [
+            [
+                "It is unclear whether the film will be made, or if Hendricks will return — both "
+                "Hendricks and Ortiz were said to have run into contractual issues in 2018, according to "
+                "Variety Weekly."
+            ],
+            ["The plan was announced by the Harbour Board on Monday."],
+        ]
+    ) == ["Variety Weekly", "Harbour Board"]

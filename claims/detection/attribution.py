@@ -247,6 +247,12 @@ def _find(doc, inside: list[bool]) -> _Found | None:
         subject = _subject(verb)
         if verb.lemma_.lower() in _FINDING and not _reports_findings(subject):
             continue
+        if subject is not None and subject.dep_ == "nsubjpass" and subject.head.i == verb.i:
+            # "Hemsworth and Pine were said to have ...": who is spoken of, not who speaks; the speaker,
+            # if any, is the agent ("was announced by the ministry").
+            subject = _agent(verb)
+            if subject is None:
+                continue
         found = None
         if subject is not None:
             position = "post" if subject.i > verb.i or _follows_clause(verb) else "pre"
@@ -260,6 +266,11 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     if according is not None:
         according.written = according.surface
     return according
+
+
+def _agent(verb):
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _reports_findings(subject) -> bool:

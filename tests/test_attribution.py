@@ -263,3 +263,16 @@ def test_who_is_said_to_have_done_something_is_not_the_speaker_but_the_agent_of_
             ["The plan was announced by the Harbour Board on Monday."],
         ]
     ) == ["Variety Weekly", "Harbour Board"]
+
+
+def test_a_business_described_by_its_nationality_is_the_one_named_before_but_a_government_is_named():
+    assert named(
+        [
+            ["Hansa Motors is showing an electric wagon at the fair."],
+            [
+                "The German automaker, which has focused on electric cars since its emissions scandal, says "
+                "the wagon will go 300 miles on one charge."
+            ],
+            ["According to the Jordanian government, the country had admitted 1.4 million refugees."],
+        ]
+    ) == [None, "Hansa Motors", "Jordanian government"]

@@ -76,6 +76,10 @@ _ORG_HEADS = {
     "foundation", "coalition", "embassy", "parliament", "congress", "senate", "cabinet", "regime",
     "kremlin", "pentagon", "city", "county", "state", "district", "school", "hospital",
 }
+_BUSINESSES = {
+    "company", "firm", "bank", "automaker", "carmaker", "manufacturer", "retailer", "airline",
+    "broadcaster", "publisher", "studio", "network", "insurer", "lender", "miner", "chipmaker",
+}
 _PLACE_WORDS = {
     "island", "street", "county", "city", "state", "river", "lake", "park", "square", "avenue", "road",
     "bridge", "airport", "station", "prison", "jail", "hall", "center", "centre", "valley", "mountain",
@@ -93,6 +97,7 @@ _TITLES = {
 }
 # fmt: on
 _REPORTING = _SPEECH | _STANCE | _OPINION
+_ORG_HEADS |= _BUSINESSES
 _SPEAKER_NOUNS = _ROLES | _GROUPS | _ORG_HEADS | _DOCUMENTS
 # What a document can do in news prose: "the affidavit said", "according to the release"; "the report
 # told a story" is no attribution.
@@ -393,7 +398,13 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
             return _Found("name", person, verb, position, person=True)
         return _Found("document", _org_phrase(issuer) if issuer is not None else lemma, verb, position)
     if lemma in _ORG_HEADS:
-        bare = not any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in head.lefts)
+        # "The German automaker says": a nationality before a business describes the one named before,
+        # while "the Jordanian government" names one; so does "the Federal Election Commission".
+        bare = not any(
+            c.dep_ in ("compound", "poss", "nmod")
+            or (c.dep_ == "amod" and not (c.ent_type_ == "NORP" and lemma in _BUSINESSES))
+            for c in head.lefts
+        )
         found = _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
         # "NASA's search ..., according to the agency": the antecedent may stand earlier in the sentence.
         found.antecedent = _last_org_before(doc, head) if bare else ""

@@ -276,3 +276,16 @@ def test_a_business_described_by_its_nationality_is_the_one_named_before_but_a_g
             ["According to the Jordanian government, the country had admitted 1.4 million refugees."],
         ]
     ) == [None, "Hansa Motors", "Jordanian government"]
+
+
+def test_a_surname_takes_the_first_of_two_names_a_name_card_leaves_in_one_sentence():
+    # "Marta Noem Marta Lynn Noem" is tagged "Marta Noem" and "Lynn Noem": the name is the first.
+    assert (
+        named(
+            [
+                ["South Dakota Gov. Marta Noem Marta Lynn Noem announced a campaign."],
+                ["But Noem cited the backlash as proof that the campaign was working."],
+            ]
+        )[1]
+        == "Marta Noem"
+    )

@@ -705,7 +705,11 @@ def _full_person(surface: str, article: _Article, index: int) -> str:
     for position in (-1, 0):  # surname last ("Sussex"), then surname first ("Xi" for "Xi Jinping")
         matches = [(at, full) for at, full in article.people if full.split()[position].casefold() == wanted]
         if matches:
-            return _nearest(matches, index)
+            # Of two names in the sentence nearest, the first: "Gov. Kristi Noem Kristi Lynn Noem", a
+            # name card run into the text, is tagged "Kristi Noem" and "Lynn Noem".
+            nearest = _nearest(matches, index)
+            sentence = next(at for at, full in reversed(matches) if full == nearest)
+            return next(full for at, full in matches if at == sentence)
     return surface
 
 

@@ -223,3 +223,69 @@ def test_a_document_posted_by_a_person_is_theirs_and_an_office_keeps_its_owners_
             ["The attorney general's office said 14 people were arrested."],
         ]
     ) == ["Ilhan Omar", "attorney general's office"]
+
+
+def test_a_lowercase_word_the_ner_glued_before_a_surname_is_not_part_of_the_name():
+    # The small model tags "rang Hale" as one PERSON; the surname must still resolve to Martin Hale.
+    assert (
+        named(
+            [
+                ["Martin Hale of Leeds wrote in a case study published on Monday that he could not walk."],
+                ["Kerr picked up the phone and rang Hale."],
+                ["However, Hale told Kerr he did not own any birds."],
+            ]
+        )[2]
+        == "Martin Hale"
+    )
+
+
+def test_a_name_the_parser_hangs_on_the_organisation_after_a_role_is_the_roles_holder():
+    # Parsed as "Authority, Lena Morris" in apposition: an organisation is not a person, the role is.
+    assert named(
+        [
+            [
+                "Chief Executive Officer (Acting) of the Belize Special Economic Zone Authority, "
+                "Lena Morris, added that two particularly exciting events will be taking place on days "
+                "one and four of the conference."
+            ]
+        ]
+    ) == ["Lena Morris"]
+
+
+def test_who_is_said_to_have_done_something_is_not_the_speaker_but_the_agent_of_a_passive_is():
+    assert named(
+        [
+            [
+                "It is unclear whether the film will be made, or if Hendricks will return — both "
+                "Hendricks and Ortiz were said to have run into contractual issues in 2018, according to "
+                "Variety Weekly."
+            ],
+            ["The plan was announced by the Harbour Board on Monday."],
+        ]
+    ) == ["Variety Weekly", "Harbour Board"]
+
+
+def test_a_business_described_by_its_nationality_is_the_one_named_before_but_a_government_is_named():
+    assert named(
+        [
+            ["Hansa Motors is showing an electric wagon at the fair."],
+            [
+                "The German automaker, which has focused on electric cars since its emissions scandal, says "
+                "the wagon will go 300 miles on one charge."
+            ],
+            ["According to the Jordanian government, the country had admitted 1.4 million refugees."],
+        ]
+    ) == [None, "Hansa Motors", "Jordanian government"]
+
+
+def test_a_surname_takes_the_first_of_two_names_a_name_card_leaves_in_one_sentence():
+    # "Marta Noem Marta Lynn Noem" is tagged "Marta Noem" and "Lynn Noem": the name is the first.
+    assert (
+        named(
+            [
+                ["South Dakota Gov. Marta Noem Marta Lynn Noem announced a campaign."],
+                ["But Noem cited the backlash as proof that the campaign was working."],
+            ]
+        )[1]
+        == "Marta Noem"
+    )

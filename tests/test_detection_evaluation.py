@@ -130,22 +130,25 @@ def test_gzipped_pages_are_read_and_splits_are_kept_apart(articles, tmp_path):
     assert "pages=1" in test and "claims=1" in test
 
 
-def test_held_in_measures_dev_and_dev2_together_and_leaves_test_out(articles, tmp_path):
+def test_held_in_measures_dev_dev2_and_dev3_together_and_leaves_test_out(articles, tmp_path):
     text = extract_html(PAGE).text
     claim = "Grain exports rose 12% in March, the ministry said on Tuesday."
     rows = [
         labelled(text, claim, "1", split="dev"),
         labelled(text, claim, "1", split="dev2", page="pages/grain2.html.gz"),
+        labelled(text, claim, "1", split="dev3", page="pages/grain4.html"),
         labelled(text, claim, "1", split="test", page="pages/grain3.html"),
     ]
     labels = write_labels(tmp_path, rows)
     (articles / "pages" / "grain3.html").write_text(PAGE, encoding="utf-8")
+    (articles / "pages" / "grain4.html").write_text(PAGE, encoding="utf-8")
     dev2, _ = run(articles, labels, "--model", "placeholder", "--split", "dev2")
+    dev3, _ = run(articles, labels, "--model", "placeholder", "--split", "dev3")
     held_in, _ = run(articles, labels, "--model", "placeholder", "--split", "held-in")
     everything, _ = run(articles, labels, "--model", "placeholder", "--split", "all")
-    assert "pages=1" in dev2
-    assert "pages=2" in held_in and "claims=2" in held_in
-    assert "pages=3" in everything
+    assert "pages=1" in dev2 and "pages=1" in dev3
+    assert "pages=3" in held_in and "claims=3" in held_in
+    assert "pages=4" in everything
 
 
 def test_a_detected_piece_takes_the_label_of_most_of_its_labelled_characters():
@@ -181,12 +184,15 @@ def test_a_missing_page_an_unknown_model_or_a_missing_directory_is_a_clear_error
 
 def test_the_repository_labels_file_is_well_formed_and_holds_no_article_text():
     rows = read_labels()
-    assert {row.split for row in rows} == {"dev", "dev2", "test", "seed"}
+    assert {row.split for row in rows} == {"dev", "dev2", "dev3", "test", "seed"}
     dev_pages = {row.page for row in rows if row.split == "dev"}
     dev2_pages = {row.page for row in rows if row.split == "dev2"}
+    dev3_pages = {row.page for row in rows if row.split == "dev3"}
     test_pages = {row.page for row in rows if row.split == "test"}
     assert len(dev_pages) >= 10 and len(dev2_pages) >= 10 and len(test_pages) >= 10
+    assert len(dev3_pages) >= 8
     assert not dev_pages & test_pages and not dev2_pages & (dev_pages | test_pages)
+    assert not dev3_pages & (dev_pages | dev2_pages | test_pages)
     assert all(re.fullmatch(r"[0-9a-f]{16}", row.sha1) for row in rows)
 
 

@@ -76,6 +76,10 @@ _ORG_HEADS = {
     "foundation", "coalition", "embassy", "parliament", "congress", "senate", "cabinet", "regime",
     "kremlin", "pentagon", "city", "county", "state", "district", "school", "hospital",
 }
+_BUSINESSES = {
+    "company", "firm", "bank", "automaker", "carmaker", "manufacturer", "retailer", "airline",
+    "broadcaster", "publisher", "studio", "network", "insurer", "lender", "miner", "chipmaker",
+}
 _PLACE_WORDS = {
     "island", "street", "county", "city", "state", "river", "lake", "park", "square", "avenue", "road",
     "bridge", "airport", "station", "prison", "jail", "hall", "center", "centre", "valley", "mountain",
@@ -93,6 +97,7 @@ _TITLES = {
 }
 # fmt: on
 _REPORTING = _SPEECH | _STANCE | _OPINION
+_ORG_HEADS |= _BUSINESSES
 _SPEAKER_NOUNS = _ROLES | _GROUPS | _ORG_HEADS | _DOCUMENTS
 # What a document can do in news prose: "the affidavit said", "according to the release"; "the report
 # told a story" is no attribution.
@@ -247,6 +252,12 @@ def _find(doc, inside: list[bool]) -> _Found | None:
         subject = _subject(verb)
         if verb.lemma_.lower() in _FINDING and not _reports_findings(subject):
             continue
+        if subject is not None and subject.dep_ == "nsubjpass" and subject.head.i == verb.i:
+            # "Hemsworth and Pine were said to have ...": who is spoken of, not who speaks; the speaker,
+            # if any, is the agent ("was announced by the ministry").
+            subject = _agent(verb)
+            if subject is None:
+                continue
         found = None
         if subject is not None:
             position = "post" if subject.i > verb.i or _follows_clause(verb) else "pre"
@@ -260,6 +271,11 @@ def _find(doc, inside: list[bool]) -> _Found | None:
     if according is not None:
         according.written = according.surface
     return according
+
+
+def _agent(verb):
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _reports_findings(subject) -> bool:
@@ -382,7 +398,13 @@ def _classify(doc, head, verb: str, position: str, lemma_of_verb: str) -> _Found
             return _Found("name", person, verb, position, person=True)
         return _Found("document", _org_phrase(issuer) if issuer is not None else lemma, verb, position)
     if lemma in _ORG_HEADS:
-        bare = not any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in head.lefts)
+        # "The German automaker says": a nationality before a business describes the one named before,
+        # while "the Jordanian government" names one; so does "the Federal Election Commission".
+        bare = not any(
+            c.dep_ in ("compound", "poss", "nmod")
+            or (c.dep_ == "amod" and not (c.ent_type_ == "NORP" and lemma in _BUSINESSES))
+            for c in head.lefts
+        )
         found = _Found("organisation" if bare else "name", _org_phrase(head), verb, position)
         # "NASA's search ..., according to the agency": the antecedent may stand earlier in the sentence.
         found.antecedent = _last_org_before(doc, head) if bare else ""
@@ -449,6 +471,12 @@ def _person_in(doc, head) -> str | None:
     if head.pos_ == "NOUN" and head.lemma_.lower() in _ORG_HEADS - _ROLES:
         return None  # "the Harlow campaign": the person named is who the organisation belongs to
     region = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "conj"))]
+    if head.lemma_.lower() in _ROLES:
+        # "Chief Executive of the Zone Authority, Gary Scott, added": the parser hangs the name in
+        # apposition on the organisation, but an organisation is not a person: the name is the role's.
+        for prep in (c for c in head.children if c.dep_ == "prep"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                region += [c for c in obj.children if c.dep_ == "appos"]
     for token in region:
         entity = _entity(doc, token)
         if entity is not None and entity.label_ in _PERSON_LABELS:
@@ -483,7 +511,12 @@ def _strip_glued(entity) -> str:
         while end < len(doc) and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _PARTICLES):
             tokens.append(doc[end])
             end += 1
-    while len(tokens) > 1 and (tokens[0].lower_.strip(".") in _ROLES):
+    # A lowercase word before a name is a verb or noun the NER took in ("... and rang Taylor"); a
+    # particle ("de Blasio") is part of the name.
+    while len(tokens) > 1 and (
+        tokens[0].lower_.strip(".") in _ROLES
+        or (tokens[0].text[:1].islower() and tokens[0].lower_ not in _PARTICLES)
+    ):
         tokens = tokens[1:]
     return " ".join(t.text for t in tokens).strip()
 
@@ -672,7 +705,11 @@ def _full_person(surface: str, article: _Article, index: int) -> str:
     for position in (-1, 0):  # surname last ("Sussex"), then surname first ("Xi" for "Xi Jinping")
         matches = [(at, full) for at, full in article.people if full.split()[position].casefold() == wanted]
         if matches:
-            return _nearest(matches, index)
+            # Of two names in the sentence nearest, the first: "Gov. Kristi Noem Kristi Lynn Noem", a
+            # name card run into the text, is tagged "Kristi Noem" and "Lynn Noem".
+            nearest = _nearest(matches, index)
+            sentence = next(at for at, full in reversed(matches) if full == nearest)
+            return next(full for at, full in matches if at == sentence)
     return surface
 
 

@@ -29,14 +29,15 @@ from pathlib import Path
 from sources.documents import Document
 
 LABELS = ("0", "1", "L")
-SPLITS = ("dev", "dev2", "test", "seed")
+SPLITS = ("dev", "dev2", "dev3", "test", "seed")
 # What ``evaluate_detection --split`` may name: a split, or a group of them (the seed is reported apart).
 SPLIT_CHOICES = {
     "dev": ("dev",),
     "dev2": ("dev2",),
-    "held-in": ("dev", "dev2"),
+    "dev3": ("dev3",),
+    "held-in": ("dev", "dev2", "dev3"),
     "test": ("test",),
-    "all": ("dev", "dev2", "test"),
+    "all": ("dev", "dev2", "dev3", "test"),
 }
 SEED_PAGE = "seed-article.html"
 SEED_PATH = Path(__file__).resolve().parents[1] / "demo" / SEED_PAGE

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             "--split",
             choices=tuple(SPLIT_CHOICES),
             default="dev",
-            help="dev, dev2 (both tuned on), held-in (dev + dev2), test (report only), all",
+            help="dev, dev2, dev3 (all tuned on), held-in (dev + dev2 + dev3), test (report only), all",
         )
         parser.add_argument("--labels", default=str(DEFAULT_LABELS), help="labels TSV (default: the repo's)")
         parser.add_argument(

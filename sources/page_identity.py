@@ -4,6 +4,10 @@ An article uploaded as HTML has no address of its own (its Source is ``urn:sha25
 ``<link rel=canonical>`` (else ``og:url``) and ``og:site_name`` (else the JSON-LD ``publisher``) are what
 public outputs can name instead. Both come from the uploaded markup, so the URL is kept only when it is an
 absolute http(s) URL (normalized; never ``javascript:``, a urn or one with credentials).
+
+Not trafilatura's metadata (``extraction._metadata`` has it at hand): its ``url`` prefers ``og:url`` to the
+canonical link and is not checked, and its ``sitename`` falls back to ``article:publisher`` (often a
+Facebook page URL) and ``twitter:site`` handles, neither of which is a publisher's name.
 """
 
 import json
